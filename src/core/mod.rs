@@ -1,0 +1,7 @@
+//! The interpreter core: runs one actor's lowered code. Makes no OS call; every effect
+//! goes through `world::World`.
+
+pub mod names;
+pub mod repr;
+pub mod value;
+pub mod world;

@@ -1,0 +1,3 @@
+//! Name resolution, checks and lowering: `ast::Scenario` → `ir::Program`.
+
+pub mod ir;
