@@ -8,5 +8,6 @@ pub mod checker;
 pub mod cli;
 pub mod core;
 pub mod diag;
+pub mod engine;
 pub mod plan;
 pub mod syntax;

@@ -29,6 +29,10 @@ pub struct Program {
     pub expects: Vec<Expect>,
     /// Static facts for the deadlock checker.
     pub facts: Facts,
+    /// Creation-site labels: for `p = Process(...)`, `lock_a = Lock()`, the span of the
+    /// call expression and the variable it is assigned to. Reports name actors and
+    /// resources by these (`p`, `lock_a`) rather than by `Process-1`.
+    pub labels: Vec<(Span, String)>,
 }
 
 #[derive(Clone, Debug)]

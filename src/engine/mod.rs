@@ -1,0 +1,4 @@
+//! The real backend: the shared-memory arena, futex primitives, channels on real pipes,
+//! threads, fork, and the supervisor. Only this module touches the OS.
+
+pub mod wait_recorder;
