@@ -50,7 +50,7 @@ pub trait World {
     /// A builtin that `core` does not evaluate itself: constructors of engine objects,
     /// `print`, `sleep`, `work`, `input`, `os.*`, `random.*`, `current_process()`...
     fn call_builtin(
-        &mut self,
+        &self,
         cx: &mut dyn Caller,
         b: Builtin,
         args: Args,
