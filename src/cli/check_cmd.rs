@@ -1,0 +1,43 @@
+//! `interp check FILE...` and `interp graph FILE`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::exit;
+use crate::cli::load::{LoadError, load};
+
+pub fn check(files: &[PathBuf], color: bool) -> u8 {
+    let mut worst = exit::OK;
+    for f in files {
+        match load(f, color) {
+            Ok(_) => {}
+            Err(LoadError::Invalid(text)) => {
+                eprint!("{text}");
+                worst = worst.max(exit::INVALID);
+            }
+            Err(LoadError::Io(msg)) => {
+                eprintln!("{msg}");
+                worst = worst.max(exit::INVALID);
+            }
+        }
+    }
+    worst
+}
+
+pub fn graph(file: &Path, dot: bool, color: bool) -> u8 {
+    match load(file, color) {
+        Ok(p) => {
+            let text = if dot { crate::plan::graph::render_dot(&p) } else { crate::plan::graph::render_text(&p) };
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            exit::OK
+        }
+        Err(LoadError::Invalid(text)) => {
+            eprint!("{text}");
+            exit::INVALID
+        }
+        Err(LoadError::Io(msg)) => {
+            eprintln!("{msg}");
+            exit::INVALID
+        }
+    }
+}

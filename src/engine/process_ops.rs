@@ -1,0 +1,132 @@
+//! Process actors seen from their parent: fork, join (a pidfd wait, so a join with a
+//! timeout and a join of a killed child both work), reaping and exit codes; `os.fork()`.
+
+use std::time::Duration;
+
+use crate::checker::snapshot::{ActorId, ActorKind, ActorState, Wait, WaitOp};
+use crate::core::names::ExcType;
+use crate::core::value::{Res, Unwind, Value};
+use crate::engine::actor_world::ActorWorld;
+use crate::engine::fork;
+use crate::syntax::span::Span;
+
+impl ActorWorld {
+    /// Forks a scenario process that runs `child` as actor `id`.
+    pub(crate) fn fork_child(&self, id: ActorId, span: Span, child: impl FnOnce() -> i32) -> Res<i32> {
+        let rt = self.rt.clone();
+        let pid = fork::fork_scenario_process(move || {
+            after_fork_in_child(&rt, id);
+            child()
+        })
+        .map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))?;
+        self.note_forked_child(pid);
+        self.rt.arena.actor(id).set_pid_tid(pid, pid);
+        Ok(pid)
+    }
+
+    /// `os.fork()`: both processes return here; the child as a new actor.
+    pub(crate) fn os_fork(&self, span: Span) -> Res<Value> {
+        let label = self.rt.label_at(span);
+        let name = format!("fork-{}", self.rt.arena.next_actor_id());
+        let id = self.alloc_actor(ActorKind::Process, label.as_deref().unwrap_or(&name), &name, None, false, span)?;
+        match fork::fork_returning().map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))? {
+            None => {
+                after_fork_in_child(&self.rt, id);
+                self.become_actor(id);
+                self.actor_started();
+                Ok(Value::Int(0))
+            }
+            Some(pid) => {
+                self.note_forked_child(pid);
+                self.rt.arena.actor(id).set_pid_tid(pid, pid);
+                Ok(Value::Int(i128::from(pid)))
+            }
+        }
+    }
+
+    /// Waits for child process `id` to end (or `limit`), recording a Join wait, and
+    /// reaps it: its exit code follows Python's conventions (-N when killed by signal N).
+    pub(crate) fn join_process(&self, id: ActorId, limit: Option<Duration>, span: Span) {
+        let pid = match self.rt.actors.lock().get(&id) {
+            Some(o) if o.exitcode.is_none() => o.pid,
+            _ => None,
+        };
+        let Some(pid) = pid else { return };
+        self.begin_wait(Wait { op: WaitOp::Join, res: None, target: Some(id), span, timed: limit.is_some(), detail: 0 });
+        let status = fork::wait_child(pid, limit);
+        self.end_wait();
+        if let Some(code) = status {
+            if let Some(o) = self.rt.actors.lock().get_mut(&id) {
+                o.exitcode = Some(code);
+            }
+            let slot = self.rt.arena.actor(id);
+            if slot.exit_code().is_none() {
+                slot.set_exit_code(code);
+            }
+            slot.set_state(ActorState::Exited);
+            slot.wake_joiners();
+            self.forget_forked_child(pid);
+        }
+    }
+
+    pub(crate) fn actor_reaped(&self, id: ActorId) -> bool {
+        self.rt.actors.lock().get(&id).is_some_and(|o| o.exitcode.is_some())
+    }
+
+    /// `p.exitcode`: `None` while running; polls without blocking, like CPython.
+    pub(crate) fn process_exitcode(&self, id: ActorId) -> Option<i32> {
+        if let Some(c) = self.rt.actors.lock().get(&id).and_then(|o| o.exitcode) {
+            return Some(c);
+        }
+        let started = self.rt.actors.lock().get(&id).is_some_and(|o| o.pid.is_some());
+        if started {
+            self.join_process(id, Some(Duration::ZERO), Span::default());
+        }
+        self.rt.actors.lock().get(&id).and_then(|o| o.exitcode)
+    }
+
+    /// `os._exit(code)` from any thread: ends the process now, without cleanup.
+    pub(crate) fn hard_exit(&self, code: i32) -> ! {
+        let slot = self.rt.arena.actor(self.rt.process_actor());
+        slot.set_exit_code(code);
+        slot.set_state(ActorState::Exited);
+        slot.wake_joiners();
+        // SAFETY: _exit ends the process at once; nothing of ours needs unwinding.
+        unsafe { libc::_exit(code) }
+    }
+}
+
+/// What a freshly forked child must reset: it is a new process actor, the parent's thread
+/// and process objects are not its own, and per-process channel state (feeder threads) did
+/// not survive the fork.
+fn after_fork_in_child(rt: &crate::engine::runtime::Runtime, id: ActorId) {
+    rt.process_actor.store(id, std::sync::atomic::Ordering::Relaxed);
+    rt.actors.lock().clear();
+    crate::engine::channel::after_fork_in_child();
+    fork::forget_all_forked_children();
+}
+
+thread_local! {
+    /// Children forked by this OS thread and not reaped yet. Their parent-death signal is
+    /// tied to this thread, so it must not exit before they do.
+    static FORKED: std::cell::RefCell<Vec<i32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl ActorWorld {
+    pub(crate) fn note_forked_child(&self, pid: i32) {
+        FORKED.with(|f| f.borrow_mut().push(pid));
+    }
+
+    pub(crate) fn forget_forked_child(&self, pid: i32) {
+        FORKED.with(|f| f.borrow_mut().retain(|p| *p != pid));
+    }
+
+    /// At the end of a scenario thread: wait (without reaping) until every child this OS
+    /// thread forked has exited, so no parent-death signal fires early.
+    pub(crate) fn linger_for_forked_children(&self) {
+        let pids = FORKED.with(|f| std::mem::take(&mut *f.borrow_mut()));
+        for pid in pids {
+            fork::wait_exit_no_reap(pid);
+        }
+    }
+}
