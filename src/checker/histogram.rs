@@ -127,6 +127,7 @@ impl OutcomeTally {
             rows.push((
                 b.first_seen,
                 HistogramRow {
+                    kind: RowKind::Value,
                     outcome: value.clone(),
                     count: b.count,
                     share: share(b.count, runs),
@@ -137,20 +138,25 @@ impl OutcomeTally {
                 },
             ));
         }
-        for (label, bucket, failing) in [
-            (NOT_OBSERVED, &self.not_observed, true),
-            (NOT_OBSERVED_EXPECTED, &self.not_observed_expected, false),
+        for (kind, label, bucket) in [
+            (RowKind::NotObserved, NOT_OBSERVED, &self.not_observed),
+            (
+                RowKind::NotObservedAsExpected,
+                NOT_OBSERVED_EXPECTED,
+                &self.not_observed_expected,
+            ),
         ] {
             if let Some(b) = bucket {
                 rows.push((
                     b.first_seen,
                     HistogramRow {
+                        kind,
                         outcome: label.to_string(),
                         count: b.count,
                         share: share(b.count, runs),
                         grade: None,
                         description: None,
-                        failing,
+                        failing: kind == RowKind::NotObserved,
                         example: Some(b.example.clone()),
                     },
                 ));
@@ -162,12 +168,12 @@ impl OutcomeTally {
         let mut problems = Vec::new();
         let mut example = None;
         for r in rows.iter().filter(|r| r.failing) {
-            let what = match (r.grade, r.outcome.as_str()) {
-                (Some(_), _) => format!("forbidden {}", r.outcome),
-                (None, NOT_OBSERVED) => "could not observe the values".to_string(),
-                (None, _) => format!("unknown {}", r.outcome),
+            let what = match (r.kind, r.grade) {
+                (RowKind::NotObserved, _) => "values not observed".to_string(),
+                (_, Some(_)) => format!("forbidden {} seen", r.outcome),
+                (_, None) => format!("unknown {} seen", r.outcome),
             };
-            problems.push(format!("{what} seen in {} of {runs} runs", r.count));
+            problems.push(format!("{what} in {} of {runs} runs", r.count));
             if example.is_none() {
                 example = r.example.clone();
             }
@@ -177,6 +183,7 @@ impl OutcomeTally {
                 let outcome = case.pattern.clone().unwrap_or_else(|| "_".to_string());
                 problems.push(format!("required {outcome} never seen in {runs} runs"));
                 rows.push(HistogramRow {
+                    kind: RowKind::NeverSeen,
                     outcome,
                     count: 0,
                     share: 0.0,
@@ -235,9 +242,24 @@ pub struct Histogram {
     pub rows: Vec<HistogramRow>,
 }
 
+/// What a histogram row counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowKind {
+    /// Runs that observed this value.
+    Value,
+    /// Runs whose observed expressions could not be evaluated.
+    NotObserved,
+    /// Same, in runs that ended in a deadlock or hang the scenario claims.
+    NotObservedAsExpected,
+    /// A required case that no run matched (count 0).
+    NeverSeen,
+}
+
 /// One distinct outcome and how it was graded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct HistogramRow {
+    pub kind: RowKind,
     /// The observed value's repr, `<not observed>`, or a required pattern never seen.
     pub outcome: String,
     pub count: u64,

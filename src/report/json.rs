@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::checker::example_run::ExampleRun;
-use crate::checker::histogram::HistogramRow;
+use crate::checker::histogram::{HistogramRow, RowKind};
 use crate::checker::scenario_report::{EndExplanation, ScenarioReport};
 use crate::report::{ScenarioOutcome, ScenarioResult, Totals};
 use crate::syntax::ast::Grade;
@@ -97,6 +97,8 @@ pub struct HistogramJson {
 
 #[derive(Debug, Serialize)]
 pub struct RowJson {
+    /// `value`, `not_observed`, `not_observed_as_expected` or `never_seen`.
+    pub kind: RowKind,
     pub outcome: String,
     pub count: u64,
     /// Percentage of the runs.
@@ -202,6 +204,7 @@ pub fn scenario(s: &ScenarioReport) -> ScenarioJson {
 
 fn row_json(s: &ScenarioReport, r: &HistogramRow) -> RowJson {
     RowJson {
+        kind: r.kind,
         outcome: r.outcome.clone(),
         count: r.count,
         share: r.share,

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use crate::checker::example_run::ExampleRun;
-use crate::checker::histogram::{Histogram, HistogramRow};
+use crate::checker::histogram::{Histogram, HistogramRow, RowKind};
 use crate::checker::scenario_report::{EndCounts, ScenarioReport};
 use crate::report::TextStyle;
 use crate::syntax::ast::Grade;
@@ -103,7 +103,12 @@ fn histogram(out: &mut String, h: &Histogram, p: &Painter) {
                 r.outcome.clone(),
                 r.count.to_string(),
                 format!("{:.1}%", r.share),
-                r.grade.map_or("unknown", grade_name).to_string(),
+                match (r.grade, r.kind) {
+                    (Some(g), _) => grade_name(g),
+                    (None, RowKind::Value) => "unknown",
+                    (None, _) => "-",
+                }
+                .to_string(),
                 r.description.clone().unwrap_or_default(),
             ]
         })
