@@ -72,3 +72,36 @@ fn floor_char_boundary(s: &str, i: usize) -> usize {
     }
     i
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_is_cut_at_a_char_boundary() {
+        let run = RunRecord {
+            index: 4,
+            seed: 9,
+            output: vec![],
+            exceptions: vec![],
+            exit_codes: vec![],
+            end: RunEnd::Hang {
+                explanation: "x".into(),
+            },
+            finals: vec![],
+            observed: vec![],
+            duration: std::time::Duration::ZERO,
+        };
+        // 3-byte characters: the excerpt cannot end mid-character.
+        let long = "进".repeat(OUTPUT_EXCERPT_BYTES);
+        let ex = ExampleRun::of(&run, &long);
+        assert!(ex.output_truncated);
+        assert!(ex.output.len() <= OUTPUT_EXCERPT_BYTES && ex.output.len().is_multiple_of(3));
+        assert_eq!(ex.end, "hang");
+        let short = ExampleRun::of(&run, "ok\n");
+        assert_eq!(
+            (short.output.as_str(), short.output_truncated),
+            ("ok\n", false)
+        );
+    }
+}
