@@ -220,6 +220,60 @@ fn time_limit_kills_a_blocked_tree() {
 }
 
 #[test]
+fn time_limit_with_only_orphans_left_keeps_main_exit() {
+    in_witness(|w| -> Outcome {
+        let result = supervisor(limits(60))
+            .run(
+                || {
+                    fork_scenario_process(move || {
+                        w.mark("orphan");
+                        block_forever()
+                    })
+                    .unwrap();
+                    4
+                },
+                |_| Watch::Continue,
+            )
+            .unwrap();
+        ensure!(
+            result.stopped == Some(StopReason::TimeLimit),
+            "stopped {:?}",
+            result.stopped
+        );
+        ensure!(
+            result.main_exit == Some(4),
+            "main exit {:?}",
+            result.main_exit
+        );
+        Ok(())
+    });
+}
+
+#[test]
+fn panicking_watch_still_kills_the_group() {
+    in_witness(|w| -> Outcome {
+        let mut sup = supervisor(limits(5_000));
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            sup.run(
+                || {
+                    w.mark("m");
+                    fork_scenario_process(move || {
+                        w.mark("c");
+                        block_forever()
+                    })
+                    .unwrap();
+                    block_forever()
+                },
+                |_| panic!("checker bug"),
+            )
+        }));
+        ensure!(unwound.is_err(), "the panic did not propagate");
+        // The witness's leak check proves main and its child were killed and reaped.
+        Ok(())
+    });
+}
+
+#[test]
 fn watch_stop_tears_the_run_down_on_the_nth_look() {
     in_witness(|w| -> Outcome {
         let looks = AtomicU32::new(0);

@@ -245,7 +245,8 @@ fn still_tied_to_interp() -> bool {
 /// Waits until every process in `pids` has exited (it may still be an unreaped
 /// zombie), or `timeout` passes. Returns whether all exited. Works from any thread and
 /// for any process, parent or not, since it waits on pidfds rather than `waitpid`; a
-/// pid that no longer exists counts as exited.
+/// pid that no longer exists counts as exited. Pass only pids that cannot have been
+/// reaped and reused yet (the caller's own unreaped children).
 ///
 /// For an engine thread that forked processes and wants to spare them the parent-death
 /// signal its own exit would send (see the module docs).

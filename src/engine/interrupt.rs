@@ -36,7 +36,8 @@ pub fn install() -> io::Result<()> {
     Ok(())
 }
 
-/// Whether SIGINT or SIGTERM arrived since `install`.
+/// Whether SIGINT or SIGTERM arrived since `install`. Sticky: once raised, every later
+/// run stops at once, so one Ctrl-C ends a whole batch of runs.
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
