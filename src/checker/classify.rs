@@ -82,11 +82,12 @@ pub fn classify(
         };
         return (kind, cycle);
     }
-    let senders: Vec<ActorId> = order
+    let mut senders: Vec<ActorId> = order
         .iter()
         .copied()
         .filter(|&a| g.wait(a).is_some_and(|w| w.op == WaitOp::PipeSend))
         .collect();
+    senders.sort_by_key(|&a| (Some(a) != g.main(), a));
     if senders.len() >= 2 {
         return (DeadlockKind::PipeFull, senders);
     }
@@ -187,13 +188,15 @@ fn terminal(
     if w.op == WaitOp::FutureResult && g.waited_res(end).is_some_and(|r| r.link.is_none()) {
         return (DeadlockKind::PoolStarvation, chain);
     }
-    if let Some(j) = joiner.filter(|&j| joiner_signals(j)) {
-        return (DeadlockKind::JoinCycle, vec![j, end]);
-    }
+    // Facts credit an actor with what the actors it starts do, so "the joiner could
+    // signal it" is weaker evidence than a barrier or queue join: check those first.
     let kind = match w.op {
         WaitOp::BarrierWait => DeadlockKind::BarrierShortfall,
         WaitOp::QueueJoin => DeadlockKind::QueueJoin,
-        _ => DeadlockKind::NoSignaller,
+        _ => match joiner.filter(|&j| joiner_signals(j)) {
+            Some(j) => return (DeadlockKind::JoinCycle, vec![j, end]),
+            None => DeadlockKind::NoSignaller,
+        },
     };
     // Everyone stuck in the same wait on the same resource shares the verdict.
     let mut same: Vec<ActorId> = order
