@@ -6,8 +6,11 @@
 //! remove, until nothing changes, each one some outside actor (or the state) could free.
 //!
 //! Every rule below errs towards "could be freed": a wait whose resource or satisfier is
-//! not in the snapshot, code the plan knows nothing about, a lock that another actor may
-//! release, a child process that someone may terminate. A slow but live scenario must
+//! not in the snapshot, code the plan knows nothing about, a lock whose holder exited
+//! that another actor may release, a child process that someone may terminate. The one
+//! assumption: a lock held by a live actor is released by that holder (as `ResSnap::owner`
+//! says, who releases it "in every sane program"), so a lock cycle or a nested acquire
+//! is reported even while a third actor that uses locks keeps running. A slow but live scenario must
 //! never be called deadlocked; a missed deadlock only surfaces later, as a hang.
 //!
 //! Conventions read from `ResSnap` (the engine writes them): a queue's `count` is its
@@ -157,12 +160,18 @@ impl Liveness<'_, '_> {
                 let Some(owner) = r.owner else { return true };
                 let reentrant = matches!(r.kind, HandleKind::RLock { .. });
                 if owner == id {
-                    // Blocking on an RLock one holds cannot happen: a stale record.
-                    return reentrant || self.someone_may(LOCK_RELEASE);
+                    // Blocking on an RLock one holds cannot happen: a stale record. On a
+                    // Lock it is a self-deadlock.
+                    return reentrant;
                 }
                 if g.actor(owner).is_none() || self.able(owner) {
                     return true;
                 }
+                if self.stuck.contains(&owner) {
+                    // The holder is who releases a lock (see `ResSnap::owner`).
+                    return false;
+                }
+                // The holder exited holding it: only a stranger's release can free it.
                 !reentrant && self.someone_may(LOCK_RELEASE)
             }
             WaitOp::Join => w.target.is_none_or(|t| !self.stuck.contains(&t)),

@@ -1,7 +1,7 @@
 //! The hang report: a run still going at its time limit with no provable deadlock. Each
 //! live actor, its state, what it waits for (or "running"), and its line.
 
-use crate::checker::explain::{Row, describe_wait, location, render_rows};
+use crate::checker::explain::{Row, describe_wait, group, location, render_rows};
 use crate::checker::snapshot::{ActorState, Snapshot, WaitOp};
 use crate::checker::wait_graph::WaitGraph;
 use crate::plan::ir::Program;
@@ -30,10 +30,10 @@ pub fn hang_report(program: &Program, snap: &Snapshot) -> String {
                 Some(w) => location(program, w.span),
                 None => (String::new(), String::new()),
             };
-            let what = if a.state == ActorState::New {
-                String::new()
-            } else {
+            let what = if g.wait(a.id).is_some() {
                 text.what
+            } else {
+                String::new()
             };
             Row {
                 cells: vec![a.label.clone(), state.to_string(), what, loc, source],
@@ -43,7 +43,7 @@ pub fn hang_report(program: &Program, snap: &Snapshot) -> String {
         .collect();
     let mut out = format!(
         "hang: still running after {} ms with no provable deadlock\n",
-        snap.at_ms
+        group(snap.at_ms)
     );
     if rows.is_empty() {
         out.push_str("  no live actor\n");
