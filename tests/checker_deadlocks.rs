@@ -536,6 +536,11 @@ fn live_cases() -> Vec<(&'static str, Scn)> {
         let pool = s.res("pool", HandleKind::Pool { threads: true });
         s.wait_on(MAIN, WaitOp::PoolJoin, pool);
     });
+    case("an idle pool worker while main runs", &|s| {
+        let w = s.thread("worker");
+        let pool = s.res("pool", HandleKind::Executor { processes: false });
+        s.wait_on(w, WaitOp::QueueGet, pool);
+    });
     case("a blocked actor with no wait record", &|s| {
         let t = s.thread("t");
         s.actor(t).state = ActorState::Blocked;
@@ -672,5 +677,217 @@ fn a_live_scenario_is_never_reported_however_long() {
             s.at_ms = t;
             assert_eq!(d.observe(&s.snapshot(), &s.facts()), None, "{name}");
         }
+    }
+}
+
+// ---- Properties over arbitrary snapshots -----------------------------------------
+
+mod properties {
+    use super::*;
+    use interp::checker::dot::to_dot;
+    use interp::checker::snapshot::{Snapshot, Wait};
+    use interp::plan::ir::Facts;
+    use interp::syntax::span::Span;
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+
+    const OPS: &[WaitOp] = &[
+        WaitOp::LockAcquire,
+        WaitOp::SemAcquire,
+        WaitOp::CondWait,
+        WaitOp::EventWait,
+        WaitOp::BarrierWait,
+        WaitOp::QueueGet,
+        WaitOp::QueuePut,
+        WaitOp::QueueJoin,
+        WaitOp::QueueFlush,
+        WaitOp::PipeRecv,
+        WaitOp::PipeSend,
+        WaitOp::Join,
+        WaitOp::FutureResult,
+        WaitOp::PoolJoin,
+        WaitOp::Sleep,
+    ];
+    const KINDS: &[HandleKind] = &[
+        LOCK,
+        RLOCK,
+        EVENT,
+        COND,
+        SEM,
+        BARRIER,
+        MP_QUEUE,
+        HandleKind::Connection,
+        HandleKind::Future,
+    ];
+    const SIGNALS: &[(ResKind, Method)] = &[
+        (ResKind::Lock, Method::Release),
+        (ResKind::Event, Method::Set),
+        (ResKind::MpQueue, Method::Put),
+        (ResKind::MpQueue, Method::Get),
+        (ResKind::Condition, Method::Notify),
+        (ResKind::Process, Method::Terminate),
+    ];
+
+    type ActorSpec = (bool, u8, u8, usize, u8, u8, bool, u8, bool);
+    type ResSpec = (usize, Option<u8>, i64, i64, u64, Option<u8>);
+
+    fn build(actors: &[ActorSpec], resources: &[ResSpec]) -> Scn {
+        let mut s = Scn::new();
+        for (i, &(thread, parent, ..)) in actors.iter().enumerate() {
+            let parent = parent as u32 % (i as u32 + 1);
+            let label = format!("a{}", i + 1);
+            if thread {
+                s.thread_in(&label, parent);
+            } else {
+                s.process(&label);
+            }
+        }
+        for (i, &(kind, owner, count, limit, pending, link)) in resources.iter().enumerate() {
+            let r = s.res(&format!("r{i}"), KINDS[kind % KINDS.len()]);
+            let x = s.r(r);
+            x.owner = owner.map(u32::from);
+            x.count = count;
+            x.limit = limit;
+            x.pending_bytes = pending;
+            x.link = link.map(u32::from);
+        }
+        let n = s.actors.len() as u32;
+        for (i, &(_, _, state, op, res, target, timed, sigs, daemon)) in actors.iter().enumerate() {
+            let a = i as u32 + 1;
+            s.actor(a).daemon = daemon;
+            let chosen: Vec<_> = (0..SIGNALS.len())
+                .filter(|b| sigs & (sigs >> 1) & (1 << b) != 0)
+                .map(|b| SIGNALS[b])
+                .collect();
+            s.can(a, &chosen);
+            // Mostly blocked, rarely timed, few signals: deadlocks must be common.
+            match state % 8 {
+                0 => {
+                    s.state(a, ActorState::New);
+                }
+                1 => {
+                    s.state(a, ActorState::Exited);
+                }
+                2 => {}
+                _ => {
+                    let w = Wait {
+                        op: OPS[op % OPS.len()],
+                        res: Some(100 + u32::from(res)),
+                        target: Some(u32::from(target) % (n + 1)),
+                        span: Span::default(),
+                        timed: timed && sigs % 5 == 0,
+                        detail: 0,
+                    };
+                    s.actor(a).state = ActorState::Blocked;
+                    s.actor(a).wait = Some(w);
+                }
+            }
+        }
+        // main waits too, so most snapshots have something blocked.
+        s.join(MAIN, 1);
+        s
+    }
+
+    fn snapshots() -> impl Strategy<Value = Scn> {
+        let actor = (
+            any::<bool>(),
+            any::<u8>(),
+            any::<u8>(),
+            any::<usize>(),
+            0u8..6,
+            any::<u8>(),
+            any::<bool>(),
+            any::<u8>(),
+            any::<bool>(),
+        );
+        let res = (
+            any::<usize>(),
+            proptest::option::of(0u8..6),
+            0i64..3,
+            0i64..3,
+            0u64..3,
+            proptest::option::of(0u8..6),
+        );
+        (
+            proptest::collection::vec(actor, 1..6),
+            proptest::collection::vec(res, 0..5),
+        )
+            .prop_map(|(a, r)| build(&a, &r))
+    }
+
+    fn stuck(snap: &Snapshot, facts: &Facts) -> std::collections::BTreeSet<u32> {
+        stuck_actors(snap, facts)
+    }
+
+    proptest! {
+        #[test]
+        fn stuck_actors_are_untimed_blocked_and_verdicts_never_panic(s in snapshots()) {
+            let (snap, facts) = (s.snapshot(), s.facts());
+            let st = stuck(&snap, &facts);
+            for a in &st {
+                let x = &snap.actors[*a as usize];
+                prop_assert_eq!(x.state, ActorState::Blocked);
+                let w = x.wait.as_ref().unwrap();
+                prop_assert!(!w.timed && w.op != WaitOp::Sleep);
+            }
+            if let Some(dl) = find_deadlock(&snap, &facts) {
+                prop_assert!(!dl.cycle.is_empty());
+                prop_assert!(dl.cycle.iter().all(|a| st.contains(a)));
+                let prog = interp::plan::ir::Program {
+                    source: std::sync::Arc::new(interp::syntax::span::SourceFile::new("x", "")),
+                    name: "x".into(),
+                    config: Default::default(),
+                    globals: Vec::new(),
+                    functions: Vec::new(),
+                    main: 0,
+                    expects: Vec::new(),
+                    facts: s.facts(),
+                    labels: Vec::new(),
+                };
+                let sum = interp::checker::explain::summary(&prog, &snap, &dl);
+                prop_assert!(sum.explanation.contains("  fix: "));
+                let _ = interp::checker::hang::hang_report(&prog, &snap);
+            } else {
+                prop_assert!(st.is_empty());
+            }
+            let _ = to_dot(&snap, &st);
+        }
+
+        #[test]
+        fn another_able_actor_never_adds_to_the_stuck_set(s in snapshots()) {
+            let before = stuck(&s.snapshot(), &s.facts());
+            let mut more = s;
+            let x = more.thread("anyone");
+            more.actor(x).func = None;
+            let after = stuck(&more.snapshot(), &more.facts());
+            prop_assert!(after.is_subset(&before), "{:?} ⊄ {:?}", after, before);
+        }
+
+        #[test]
+        fn a_timeout_never_adds_to_the_stuck_set(s in snapshots()) {
+            let before = stuck(&s.snapshot(), &s.facts());
+            let Some(&a) = before.iter().next() else { return Ok(()) };
+            let mut more = s;
+            more.timed(a);
+            let after = stuck(&more.snapshot(), &more.facts());
+            prop_assert!(after.is_subset(&before) && !after.contains(&a));
+        }
+    }
+
+    #[test]
+    fn the_generator_makes_deadlocks_too() {
+        // Keeps the properties honest: they must see stuck sets, not only live ones.
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = snapshots();
+        let stuck_ones = (0..200)
+            .filter(|_| {
+                let s = strategy.new_tree(&mut runner).unwrap().current();
+                !stuck(&s.snapshot(), &s.facts()).is_empty()
+            })
+            .count();
+        assert!(
+            stuck_ones > 20,
+            "only {stuck_ones} of 200 had a stuck actor"
+        );
     }
 }

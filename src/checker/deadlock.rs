@@ -18,7 +18,7 @@
 //! event's `count` is its flag; a barrier's `count` is the arrivals and `limit` the
 //! parties; a pipe-backed queue or connection has `pending_bytes` unread and `limit`
 //! capacity (0: unknown); a future's `count` is 1 once it is done, `link` its worker
-//! (`None` while it is still queued).
+//! (`None` while it is still queued). An idle pool worker waits on its pool's resource.
 
 use std::collections::BTreeSet;
 
@@ -45,17 +45,23 @@ pub struct Deadlock {
 /// Finds the deadlock of one snapshot, with no settle window (see `Detector` for the
 /// live, debounced version).
 pub fn find_deadlock(snap: &Snapshot, facts: &Facts) -> Option<Deadlock> {
-    let stuck = stuck_actors(snap, facts);
-    if stuck.is_empty() {
-        return None;
+    Deadlock::of_stuck(snap, facts, stuck_actors(snap, facts))
+}
+
+impl Deadlock {
+    /// Classifies a stuck set computed by `stuck_actors` (`None` when it is empty).
+    pub fn of_stuck(snap: &Snapshot, facts: &Facts, stuck: BTreeSet<ActorId>) -> Option<Deadlock> {
+        if stuck.is_empty() {
+            return None;
+        }
+        let (kind, cycle) = classify::classify(&WaitGraph::new(snap), facts, &stuck);
+        Some(Deadlock {
+            kind,
+            cycle,
+            stuck,
+            at_ms: snap.at_ms,
+        })
     }
-    let (kind, cycle) = classify::classify(&WaitGraph::new(snap), facts, &stuck);
-    Some(Deadlock {
-        kind,
-        cycle,
-        stuck,
-        at_ms: snap.at_ms,
-    })
 }
 
 /// The largest set of actors that can never proceed (see the module docs).
@@ -188,6 +194,17 @@ impl Liveness<'_, '_> {
             }
             WaitOp::PoolJoin => self.anyone_able(),
             WaitOp::Sleep | WaitOp::Input => true,
+            // An idle worker waiting for work on its pool: a submit, a shutdown or the
+            // owner's exit wakes it, and those are not signals the facts record.
+            _ if res.is_some_and(|r| {
+                matches!(
+                    r.kind,
+                    HandleKind::Pool { .. } | HandleKind::Executor { .. }
+                )
+            }) =>
+            {
+                self.anyone_able()
+            }
             op => {
                 let state_frees = res.is_none_or(|r| match op {
                     WaitOp::QueueGet => r.count > 0 || r.pending_bytes > 0,

@@ -80,7 +80,7 @@ impl Detector {
             }
         };
         if settled {
-            deadlock::find_deadlock(snap, facts)
+            Deadlock::of_stuck(snap, facts, stuck)
         } else {
             None
         }

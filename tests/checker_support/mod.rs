@@ -30,6 +30,7 @@ pub const MP_QUEUE: HandleKind = HandleKind::MpQueue {
 /// A scenario state under construction: main (a running process, function 0) plus
 /// whatever the test adds. Every actor runs its own function, whose signals are set
 /// with `can`.
+#[derive(Clone, Debug)]
 pub struct Scn {
     pub actors: Vec<ActorSnap>,
     pub resources: Vec<ResSnap>,
