@@ -14,6 +14,7 @@ use crate::plan::ir::{Facts, FuncId, ResKind};
 pub struct Signal {
     /// Receiver kinds that count; empty means any kind (the resource is unknown).
     pub kinds: &'static [ResKind],
+    /// Any one of these methods does.
     pub methods: &'static [Method],
 }
 

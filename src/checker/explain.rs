@@ -73,7 +73,9 @@ pub fn explain(program: &Program, snap: &Snapshot, dl: &Deadlock) -> String {
 
 /// A wait in words: the phrase for the wait column and continuation lines.
 pub(crate) struct WaitText {
+    /// The phrase: "waits for lock_b, held by t2".
     pub what: String,
+    /// Detail lines printed under it: "into q; its pipe is full".
     pub more: Vec<String>,
 }
 
@@ -349,7 +351,9 @@ pub(crate) fn group(n: u64) -> String {
 
 /// A table row: cells (the last one unpadded) and lines continued under the second cell.
 pub(crate) struct Row {
+    /// Column texts; every one but the last is padded to its column's width.
     pub cells: Vec<String>,
+    /// Lines continued under the second column.
     pub more: Vec<String>,
 }
 

@@ -33,6 +33,7 @@ pub enum ResEdge {
 /// An index over one snapshot.
 #[derive(Debug)]
 pub struct WaitGraph<'s> {
+    /// The snapshot indexed.
     pub snap: &'s Snapshot,
     actors: HashMap<ActorId, &'s ActorSnap>,
     resources: HashMap<ResId, &'s ResSnap>,
