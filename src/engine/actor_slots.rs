@@ -58,22 +58,22 @@ impl ActorWorld {
                 slot.set_daemon(daemon);
                 Ok(id)
             }
-            Err(e) => Err(self.cap_hit(&e.to_string(), span)),
+            Err(e) => Err(self.cap_unwind(&e.to_string(), span)),
         }
     }
 
     pub(crate) fn alloc_res(&self, kind: HandleKind, label: &str, span: Span) -> Res<ResId> {
-        self.rt.arena.alloc_res(kind, label).map_err(|e| self.cap_hit(&e.to_string(), span))
+        self.rt.arena.alloc_res(kind, label).map_err(|e| self.cap_unwind(&e.to_string(), span))
     }
 
     pub(crate) fn heap_alloc(&self, words: usize, span: Span) -> Res<usize> {
         self.rt
             .arena
             .heap_alloc(words)
-            .ok_or_else(|| self.cap_hit("the arena's shared-array space is full", span))
+            .ok_or_else(|| self.cap_unwind("the arena's shared-array space is full", span))
     }
 
-    fn cap_hit(&self, message: &str, span: Span) -> Unwind {
+    pub(crate) fn cap_unwind(&self, message: &str, span: Span) -> Unwind {
         self.emit(&RunEvent::Cap { message: message.to_string(), span });
         self.rt.arena.flag_cap_hit();
         Unwind::raise(ExcType::RuntimeError, format!("interp: {message}"), span)

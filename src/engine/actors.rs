@@ -452,9 +452,6 @@ fn thread_main(rt: Arc<Runtime>, id: ActorId, span: Span) {
         }
     }
     world.actor_exited_now(None);
-    // A process forked from this thread has a parent-death signal tied to this OS thread:
-    // the thread must outlive it (see engine::fork).
-    world.linger_for_forked_children();
 }
 
 /// The body of a forked scenario process: runs the target, then the exit protocol.

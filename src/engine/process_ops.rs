@@ -14,12 +14,21 @@ impl ActorWorld {
     /// Forks a scenario process that runs `child` as actor `id`.
     pub(crate) fn fork_child(&self, id: ActorId, span: Span, child: impl FnOnce() -> i32) -> Res<i32> {
         let rt = self.rt.clone();
-        let pid = fork::fork_scenario_process(move || {
+        // The channel registry is locked across the fork so the child copies it whole.
+        let guard = std::cell::RefCell::new(Some(crate::engine::channel::prepare_fork()));
+        let forked = fork::fork_scenario_process(|| {
+            if let Some(g) = guard.borrow_mut().take() {
+                g.in_child();
+            }
             after_fork_in_child(&rt, id);
             child()
-        })
-        .map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))?;
-        self.note_forked_child(pid);
+        });
+        if let Some(g) = guard.into_inner() {
+            g.in_parent();
+        }
+        let pid = forked
+        .map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))?
+        .as_raw();
         self.rt.arena.actor(id).set_pid_tid(pid, pid);
         Ok(pid)
     }
@@ -29,7 +38,15 @@ impl ActorWorld {
         let label = self.rt.label_at(span);
         let name = format!("fork-{}", self.rt.arena.next_actor_id());
         let id = self.alloc_actor(ActorKind::Process, label.as_deref().unwrap_or(&name), &name, None, false, span)?;
-        match fork::fork_returning().map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))? {
+        let guard = crate::engine::channel::prepare_fork();
+        let forked = fork::fork_returning();
+        let in_child = matches!(forked, Ok(None));
+        if in_child {
+            guard.in_child();
+        } else {
+            guard.in_parent();
+        }
+        match forked.map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))? {
             None => {
                 after_fork_in_child(&self.rt, id);
                 self.become_actor(id);
@@ -37,8 +54,7 @@ impl ActorWorld {
                 Ok(Value::Int(0))
             }
             Some(pid) => {
-                self.note_forked_child(pid);
-                self.rt.arena.actor(id).set_pid_tid(pid, pid);
+                        self.rt.arena.actor(id).set_pid_tid(pid, pid);
                 Ok(Value::Int(i128::from(pid)))
             }
         }
@@ -53,7 +69,7 @@ impl ActorWorld {
         };
         let Some(pid) = pid else { return };
         self.begin_wait(Wait { op: WaitOp::Join, res: None, target: Some(id), span, timed: limit.is_some(), detail: 0 });
-        let status = fork::wait_child(pid, limit);
+        let status = crate::engine::child_wait::wait_child(pid, limit);
         self.end_wait();
         if let Some(code) = status {
             if let Some(o) = self.rt.actors.lock().get_mut(&id) {
@@ -65,7 +81,6 @@ impl ActorWorld {
             }
             slot.set_state(ActorState::Exited);
             slot.wake_joiners();
-            self.forget_forked_child(pid);
         }
     }
 
@@ -102,31 +117,5 @@ impl ActorWorld {
 fn after_fork_in_child(rt: &crate::engine::runtime::Runtime, id: ActorId) {
     rt.process_actor.store(id, std::sync::atomic::Ordering::Relaxed);
     rt.actors.lock().clear();
-    crate::engine::channel::after_fork_in_child();
-    fork::forget_all_forked_children();
 }
 
-thread_local! {
-    /// Children forked by this OS thread and not reaped yet. Their parent-death signal is
-    /// tied to this thread, so it must not exit before they do.
-    static FORKED: std::cell::RefCell<Vec<i32>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-impl ActorWorld {
-    pub(crate) fn note_forked_child(&self, pid: i32) {
-        FORKED.with(|f| f.borrow_mut().push(pid));
-    }
-
-    pub(crate) fn forget_forked_child(&self, pid: i32) {
-        FORKED.with(|f| f.borrow_mut().retain(|p| *p != pid));
-    }
-
-    /// At the end of a scenario thread: wait (without reaping) until every child this OS
-    /// thread forked has exited, so no parent-death signal fires early.
-    pub(crate) fn linger_for_forked_children(&self) {
-        let pids = FORKED.with(|f| std::mem::take(&mut *f.borrow_mut()));
-        for pid in pids {
-            fork::wait_exit_no_reap(pid);
-        }
-    }
-}

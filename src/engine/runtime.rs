@@ -54,6 +54,8 @@ pub struct Runtime {
     pub labels: HashMap<Span, String>,
     /// This process's actor objects (threads it created; processes it created).
     pub actors: Mutex<HashMap<ActorId, ActorObj>>,
+    /// `Barrier(parties, action=f)`: each barrier's action, by resource id.
+    pub barrier_actions: Mutex<HashMap<crate::checker::snapshot::ResId, Value>>,
     /// Remaining `input()` lines.
     pub inputs: Mutex<VecDeque<String>>,
     /// The process actor this process is (0 for main; changes in a forked child).
@@ -78,6 +80,7 @@ impl Runtime {
             stress,
             labels,
             actors: Mutex::new(HashMap::new()),
+            barrier_actions: Mutex::new(HashMap::new()),
             inputs: Mutex::new(inputs),
             process_actor: AtomicU32::new(0),
             thread_counter: AtomicU32::new(0),
