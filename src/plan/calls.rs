@@ -161,13 +161,9 @@ impl Lowerer<'_> {
         if self.unbound_root(func) {
             return self.lower_expr(func);
         }
-        if let ast::ExprKind::Attr { obj, name } = &func.kind
-            && self.static_member(func).is_none()
-        {
-            return self.lower_method_call(e, func, obj, name, args);
-        }
         let callee = match &func.kind {
-            ast::ExprKind::Attr { .. } => match self.static_member(func) {
+            ast::ExprKind::Attr { obj, name } => match self.static_member(func) {
+                None => return self.lower_method_call(e, func, obj, name, args),
                 Some(Some(ent)) => {
                     let kind = self.entity_value(ent, func.span);
                     Expr {
@@ -175,7 +171,7 @@ impl Lowerer<'_> {
                         span: func.span,
                     }
                 }
-                _ => none(func.span),
+                Some(None) => none(func.span),
             },
             _ => self.lower_expr(func),
         };

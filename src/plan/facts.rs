@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::core::names::Method;
 use crate::plan::ir::{Facts, FuncId, ResKind};
-use crate::plan::kinds::{Abs, Event, Kinds};
+use crate::plan::kinds::{Abs, Event, Kinds, SiteId};
 
 /// Whether `m` on a receiver of kind `k` can unblock another actor.
 pub fn is_signalling(k: Option<ResKind>, m: Method) -> bool {
@@ -49,8 +49,16 @@ fn with_exit(k: Option<ResKind>) -> &'static [Method] {
 type Signals = BTreeSet<(Option<ResKind>, Method)>;
 type Uses = BTreeSet<(u32, Method)>;
 
-/// Computes `Facts` for `n` functions from the inference result.
-pub fn compute(n: usize, kinds: &Kinds) -> Facts {
+/// What each function may do, closed over the functions it calls.
+pub struct Analysis {
+    pub facts: Facts,
+    /// `uses[f]`: the (site, method) pairs `f` may perform on objects created at known
+    /// sites (`kinds.sites`). `with x:` counts as `acquire` plus its exit methods.
+    pub uses: Vec<Vec<(SiteId, Method)>>,
+}
+
+/// Computes the facts for `n` functions from the inference result.
+pub fn compute(n: usize, kinds: &Kinds) -> Analysis {
     let mut signals: Vec<Signals> = vec![BTreeSet::new(); n];
     let mut uses: Vec<Uses> = vec![BTreeSet::new(); n];
     let mut callees: Vec<BTreeSet<FuncId>> = vec![BTreeSet::new(); n];
@@ -110,12 +118,13 @@ pub fn compute(n: usize, kinds: &Kinds) -> Facts {
             break;
         }
     }
-    Facts {
-        signals: signals
-            .into_iter()
-            .map(|s| s.into_iter().collect())
-            .collect(),
-        sites: kinds.sites.clone(),
+    Analysis {
+        facts: Facts {
+            signals: signals
+                .into_iter()
+                .map(|s| s.into_iter().collect())
+                .collect(),
+        },
         uses: uses.into_iter().map(|u| u.into_iter().collect()).collect(),
     }
 }

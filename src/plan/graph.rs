@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::core::names::Method;
-use crate::plan::ir::{Program, Site};
+use crate::plan::facts;
+use crate::plan::ir::Program;
+use crate::plan::kinds::{self, Site};
 use crate::plan::signatures::kind_name;
 
 /// A node of the graph: the main actor or a creation site.
@@ -17,31 +19,24 @@ enum Node {
     Site(u32),
 }
 
+/// The graph's data, recomputed from the program's IR (inference is a pure function of
+/// it, so `Program` need not carry it).
 struct Graph<'p> {
     program: &'p Program,
+    sites: Vec<Site>,
     /// Actor node → (resource site → methods).
     edges: BTreeMap<Node, BTreeMap<u32, Vec<Method>>>,
 }
 
-fn line(p: &Program, site: &Site) -> usize {
-    p.source.line_col(site.span.start).0
-}
-
-fn site_name(p: &Program, i: u32) -> String {
-    let s = &p.facts.sites[i as usize];
-    match &s.label {
-        Some(l) => l.clone(),
-        None => format!("{}@{}", s.ctor, line(p, s)),
-    }
-}
-
 impl<'p> Graph<'p> {
     fn new(program: &'p Program) -> Graph<'p> {
+        let kinds = kinds::infer(&program.functions);
+        let uses = facts::compute(program.functions.len(), &kinds).uses;
         let mut edges: BTreeMap<Node, BTreeMap<u32, Vec<Method>>> = BTreeMap::new();
         let mut add = |node: Node, funcs: &[u32]| {
             let e = edges.entry(node).or_default();
             for f in funcs {
-                for (site, m) in &program.facts.uses[*f as usize] {
+                for (site, m) in &uses[*f as usize] {
                     let ms = e.entry(*site).or_default();
                     if !ms.contains(m) {
                         ms.push(*m);
@@ -50,18 +45,35 @@ impl<'p> Graph<'p> {
             }
         };
         add(Node::Main, &[program.main]);
-        for (i, s) in program.facts.sites.iter().enumerate() {
+        for (i, s) in kinds.sites.iter().enumerate() {
             if s.kind.is_actor() {
                 add(Node::Site(i as u32), &s.targets);
             }
         }
-        Graph { program, edges }
+        Graph {
+            program,
+            sites: kinds.sites,
+            edges,
+        }
+    }
+
+    fn line(&self, site: &Site) -> usize {
+        self.program.source.line_col(site.span.start).0
+    }
+
+    /// A site's label, or `ctor@line` when it is not assigned to a variable.
+    fn site_name(&self, i: u32) -> String {
+        let s = &self.sites[i as usize];
+        match self.program.labels.iter().find(|(sp, _)| *sp == s.span) {
+            Some((_, l)) => l.clone(),
+            None => format!("{}@{}", s.ctor, self.line(s)),
+        }
     }
 
     fn node_name(&self, n: Node) -> String {
         match n {
             Node::Main => "main".into(),
-            Node::Site(i) => site_name(self.program, i),
+            Node::Site(i) => self.site_name(i),
         }
     }
 
@@ -82,25 +94,25 @@ pub fn render_text(p: &Program) -> String {
     let _ = writeln!(out, "scenario {}", p.name);
     let _ = writeln!(out, "actors:");
     let _ = writeln!(out, "  main (module body)");
-    for (i, s) in p.facts.sites.iter().enumerate() {
+    for (i, s) in g.sites.iter().enumerate() {
         if s.kind.is_actor() {
-            let _ = write!(out, "  {} = {}", site_name(p, i as u32), s.ctor);
+            let _ = write!(out, "  {} = {}", g.site_name(i as u32), s.ctor);
             if !s.targets.is_empty() {
                 let _ = write!(out, " -> {}", g.targets(s));
             }
-            let _ = writeln!(out, "  (line {})", line(p, s));
+            let _ = writeln!(out, "  (line {})", g.line(s));
         }
     }
     let _ = writeln!(out, "resources:");
-    for (i, s) in p.facts.sites.iter().enumerate() {
+    for (i, s) in g.sites.iter().enumerate() {
         if !s.kind.is_actor() {
             let _ = writeln!(
                 out,
                 "  {} = {} [{}]  (line {})",
-                site_name(p, i as u32),
+                g.site_name(i as u32),
                 s.ctor,
                 kind_name(s.kind),
-                line(p, s)
+                g.line(s)
             );
         }
     }
@@ -112,7 +124,7 @@ pub fn render_text(p: &Program) -> String {
                 out,
                 "  {} -> {}: {}",
                 g.node_name(*node),
-                site_name(p, *site),
+                g.site_name(*site),
                 ms.join(", ")
             );
         }
@@ -130,14 +142,14 @@ pub fn render_dot(p: &Program) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph \"{}\" {{", dot_escape(&p.name));
     let _ = writeln!(out, "  main [shape=box, label=\"main\"];");
-    for (i, s) in p.facts.sites.iter().enumerate() {
-        let name = site_name(p, i as u32);
+    for (i, s) in g.sites.iter().enumerate() {
+        let name = g.site_name(i as u32);
         let (shape, detail) = if s.kind.is_actor() {
             ("box", format!("{}({})", s.ctor, g.targets(s)))
         } else {
             ("ellipse", kind_name(s.kind).to_string())
         };
-        let label = format!("{name}\\n{} line {}", dot_escape(&detail), line(p, s));
+        let label = format!("{name}\\n{} line {}", dot_escape(&detail), g.line(s));
         let _ = writeln!(out, "  s{i} [shape={shape}, label=\"{label}\"];");
     }
     for (node, uses) in &g.edges {

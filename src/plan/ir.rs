@@ -326,29 +326,6 @@ pub struct Facts {
     /// starts: those are other actors, with their own entries). Receiver kinds the plan
     /// could not infer are recorded as `None` (meaning: possibly any kind). Sorted.
     pub signals: Vec<Vec<(Option<ResKind>, Method)>>,
-    /// Every creation site of an actor or a resource, in source order of discovery.
-    pub sites: Vec<Site>,
-    /// `uses[f]`: the (site index, method) pairs function `f` may perform on objects
-    /// created at known sites, directly or through the functions it calls. `with x:`
-    /// counts as `acquire` + `release`. Sorted. For `graph`.
-    pub uses: Vec<Vec<(u32, Method)>>,
-}
-
-/// Where an actor or a resource is created: `Process(...)`, `Lock()`, `ex.submit(...)`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Site {
-    /// The span of the creating call.
-    pub span: Span,
-    pub kind: ResKind,
-    /// What creates it, as written in Python (`Process`, `multiprocessing.Queue`, `submit`).
-    pub ctor: &'static str,
-    /// The function whose body contains the call.
-    pub func: FuncId,
-    /// The variable it is assigned to (see `Program::labels`).
-    pub label: Option<String>,
-    /// For an actor (Thread, Process, Timer) its target; for a pool or an executor the
-    /// functions submitted to it. Sorted, deduplicated.
-    pub targets: Vec<FuncId>,
 }
 
 impl ResKind {

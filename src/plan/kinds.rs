@@ -12,12 +12,27 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::core::names::{Attr, Builtin, Method};
 use crate::plan::ir::{
-    Expr, ExprKind, FuncId, Function, Kw, Place, ResKind, Site, Stmt, StmtKind, Target,
+    Expr, ExprKind, FuncId, Function, Kw, Place, ResKind, Stmt, StmtKind, Target,
 };
 use crate::plan::signatures::{ctor_kind, method_result_kind};
 use crate::syntax::span::Span;
 
 pub type SiteId = u32;
+
+/// Where an actor or a resource is created: `Process(...)`, `Lock()`, `ex.submit(...)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    /// The span of the creating call.
+    pub span: Span,
+    pub kind: ResKind,
+    /// What creates it, as Python spells it (`Process`, `multiprocessing.Queue`, `submit`).
+    pub ctor: &'static str,
+    /// The function whose body contains the call.
+    pub func: FuncId,
+    /// For an actor (Thread, Process, Timer) its target; for a pool or an executor the
+    /// functions submitted to it. Sorted, deduplicated.
+    pub targets: Vec<FuncId>,
+}
 
 /// What a value may be: any value (`top`), or one of the objects created at `sites`, or
 /// (when `elems` is set) a list/tuple built in the scenario whose elements are `elems`.
@@ -252,7 +267,6 @@ impl Analyzer<'_> {
                 kind,
                 ctor,
                 func: f,
-                label: None,
                 targets,
             });
         }

@@ -374,12 +374,9 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Whether `e` is rooted (through attributes, calls and indexing) in a name that is
-    /// never bound, in a scenario that claims NameError: the whole expression then
-    /// lowers to the load that raises it.
+    /// never bound: the whole expression then lowers to that name, whose evaluation
+    /// raises NameError first (or which is reported, when NameError is not claimed).
     pub fn unbound_root(&self, e: &ast::Expr) -> bool {
-        if !self.claimed.name_error || self.in_expect {
-            return false;
-        }
         match &e.kind {
             ast::ExprKind::Name(n) => {
                 matches!(self.resolve(n), Resolved::Unbound)

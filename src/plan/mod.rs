@@ -45,14 +45,7 @@ pub fn build(
         diags.sort_by_key(|d| d.span().start);
         return Err(diags);
     }
-    let mut facts = facts::compute(lowered.functions.len(), &kinds);
-    for site in &mut facts.sites {
-        site.label = lowered
-            .labels
-            .iter()
-            .find(|(s, _)| *s == site.span)
-            .map(|(_, l)| l.clone());
-    }
+    let facts = facts::compute(lowered.functions.len(), &kinds).facts;
     let name = match &scenario.name {
         Some((n, _)) => n.clone(),
         None => std::path::Path::new(&file.name)
