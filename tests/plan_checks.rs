@@ -16,7 +16,7 @@ type Case = (
 
 fn lock_scenario(s: &Src, body: Block) -> Scenario {
     s.scenario(
-        vec![s.from_import("threading", &["Lock", "Thread"])],
+        vec![s.import_from("threading", &["Lock", "Thread"])],
         vec![],
         body,
         vec![],
@@ -30,7 +30,7 @@ fn cases() -> Vec<Case> {
             |s| {
                 let q = s.call(s.name("Queue", 1), vec![]);
                 s.scenario(
-                    vec![s.from_import("queue", &["Queue"])],
+                    vec![s.import_from("queue", &["Queue"])],
                     vec![],
                     vec![
                         assign(s.name("q", 0), q),
@@ -95,7 +95,7 @@ fn cases() -> Vec<Case> {
             |s| {
                 let c = s.call(s.attr(s.name("multiprocessing", 1), "cpu_count"), vec![]);
                 s.scenario(
-                    vec![s.from_import("multiprocessing", &["Process"])],
+                    vec![s.import_from("multiprocessing", &["Process"])],
                     vec![],
                     vec![stmt(s.call(s.name("print", 0), vec![pos(c)]))],
                     vec![],
@@ -136,7 +136,7 @@ fn cases() -> Vec<Case> {
                     span: s.word("True", 0),
                 };
                 s.scenario(
-                    vec![s.from_import("queue", &["Queue"])],
+                    vec![s.import_from("queue", &["Queue"])],
                     vec![],
                     vec![
                         assign(s.name("q", 0), s.call(s.name("Queue", 1), vec![])),
@@ -170,7 +170,7 @@ fn cases() -> Vec<Case> {
                     ],
                 );
                 s.scenario(
-                    vec![s.from_import("multiprocessing", &["Process"])],
+                    vec![s.import_from("multiprocessing", &["Process"])],
                     vec![f],
                     vec![assign(s.name("p", 0), call)],
                     vec![],
@@ -196,7 +196,7 @@ fn cases() -> Vec<Case> {
                     vec![s.kw("target", 0, s.name("f", 1)), s.kw("args", 0, john)],
                 );
                 s.scenario(
-                    vec![s.from_import("multiprocessing", &["Process"])],
+                    vec![s.import_from("multiprocessing", &["Process"])],
                     vec![f],
                     vec![assign(s.name("p", 0), call)],
                     vec![],
@@ -212,7 +212,7 @@ fn cases() -> Vec<Case> {
                 let f = s.def("f", 0, &[], vec![simple(StmtKind::Pass, s.word("pass", 0))]);
                 let call = s.call(s.name("Thread", 1), vec![s.kw("trget", 0, s.name("f", 1))]);
                 s.scenario(
-                    vec![s.from_import("threading", &["Lock", "Thread"])],
+                    vec![s.import_from("threading", &["Lock", "Thread"])],
                     vec![f],
                     vec![assign(s.name("t", 0), call)],
                     vec![],
@@ -226,7 +226,7 @@ fn cases() -> Vec<Case> {
             "from multiprocessing import Value\nv = Value()\n",
             |s| {
                 s.scenario(
-                    vec![s.from_import("multiprocessing", &["Value"])],
+                    vec![s.import_from("multiprocessing", &["Value"])],
                     vec![],
                     vec![assign(s.name("v", 0), s.call(s.name("Value", 1), vec![]))],
                     vec![],
@@ -331,7 +331,7 @@ fn cases() -> Vec<Case> {
             "from queue import Quue\n",
             |s| {
                 s.scenario(
-                    vec![s.from_import("queue", &["Quue"])],
+                    vec![s.import_from("queue", &["Quue"])],
                     vec![],
                     vec![],
                     vec![],
@@ -360,7 +360,7 @@ fn cases() -> Vec<Case> {
             |s| {
                 let a = s.attr(s.name("p", 1), "pidd");
                 s.scenario(
-                    vec![s.from_import("multiprocessing", &["Process"])],
+                    vec![s.import_from("multiprocessing", &["Process"])],
                     vec![],
                     vec![
                         assign(s.name("p", 0), s.call(s.name("Process", 1), vec![])),
@@ -409,7 +409,7 @@ fn cases() -> Vec<Case> {
                     ],
                 );
                 s.scenario(
-                    vec![s.from_import("threading", &["Lock", "Thread"])],
+                    vec![s.import_from("threading", &["Lock", "Thread"])],
                     vec![w],
                     vec![
                         assign(s.name("lock", 0), s.call(s.name("Lock", 1), vec![])),
@@ -446,7 +446,7 @@ fn cases() -> Vec<Case> {
                     s.word("for", 0).to(s.sub("send(1)", 0)),
                 );
                 s.scenario(
-                    vec![s.from_import("multiprocessing", &["Process"])],
+                    vec![s.import_from("multiprocessing", &["Process"])],
                     vec![],
                     vec![assign(s.name("procs", 0), l), f],
                     vec![],
@@ -466,7 +466,7 @@ fn cases() -> Vec<Case> {
                     vec![simple(StmtKind::Pass, s.word("pass", 0))],
                 );
                 s.scenario(
-                    vec![s.from_import("concurrent.futures", &["ThreadPoolExecutor"])],
+                    vec![s.import_from("concurrent.futures", &["ThreadPoolExecutor"])],
                     vec![f],
                     vec![
                         assign(
@@ -493,7 +493,7 @@ fn cases() -> Vec<Case> {
                     s.sub("deadlock lock_cycle [main, t3]", 0),
                 );
                 s.scenario(
-                    vec![s.from_import("threading", &["Lock", "Thread"])],
+                    vec![s.import_from("threading", &["Lock", "Thread"])],
                     vec![],
                     vec![assign(s.name("t1", 0), s.call(s.name("Thread", 1), vec![]))],
                     vec![e],
@@ -672,7 +672,7 @@ fn each_check_reports_its_message_span_and_help() {
 fn all_errors_are_collected_in_source_order() {
     let s = Src::new("from queue import Quue\nprint(cont)\nbreak\n");
     let sc = s.scenario(
-        vec![s.from_import("queue", &["Quue"])],
+        vec![s.import_from("queue", &["Quue"])],
         vec![],
         vec![
             stmt(s.call(s.name("print", 0), vec![pos(s.name("cont", 0))])),
@@ -699,7 +699,7 @@ fn a_claimed_name_error_is_left_to_run_time() {
         s.sub("raises NameError", 0),
     );
     let sc = s.scenario(
-        vec![s.from_import("multiprocessing", &["Process"])],
+        vec![s.import_from("multiprocessing", &["Process"])],
         vec![],
         vec![stmt(s.call(s.name("print", 0), vec![pos(c)]))],
         vec![e],
@@ -735,7 +735,7 @@ fn a_claimed_type_error_leaves_arity_to_run_time() {
         s.sub("raises TypeError", 0),
     );
     let sc = s.scenario(
-        vec![s.from_import("multiprocessing", &["Value"])],
+        vec![s.import_from("multiprocessing", &["Value"])],
         vec![],
         vec![assign(s.name("v", 0), s.call(s.name("Value", 1), vec![]))],
         vec![e],

@@ -168,7 +168,7 @@ impl Src {
         }
     }
 
-    pub fn from_import(&self, module: &str, names: &[&str]) -> Import {
+    pub fn import_from(&self, module: &str, names: &[&str]) -> Import {
         let m = self.word(module.split('.').next().unwrap(), 0);
         Import::From {
             module: module
