@@ -120,3 +120,77 @@ pub fn lower_config(items: &[ConfigItem], diags: &mut Vec<Diagnostic>) -> Config
     }
     c
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::Ident;
+
+    fn item(key: &str, kind: ExprKind, at: usize) -> ConfigItem {
+        let span = Span::new(at, at + key.len());
+        ConfigItem {
+            key: Ident {
+                name: key.into(),
+                span,
+            },
+            value: Expr {
+                kind,
+                span: Span::new(at + 10, at + 12),
+            },
+            span,
+        }
+    }
+
+    #[test]
+    fn known_keys_set_the_config() {
+        let mut d = Vec::new();
+        let c = lower_config(
+            &[
+                item("runs", ExprKind::Int(100), 0),
+                item("time_scale", ExprKind::Float(0.01), 20),
+                item("gil", ExprKind::Bool(true), 40),
+                item(
+                    "inputs",
+                    ExprKind::List(vec![Expr {
+                        kind: ExprKind::Str("yes".into()),
+                        span: Span::default(),
+                    }]),
+                    60,
+                ),
+            ],
+            &mut d,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!((c.runs, c.time_scale, c.gil), (100, 0.01, true));
+        assert_eq!(c.inputs, ["yes"]);
+        assert_eq!(c.timeout, Config::default().timeout);
+    }
+
+    #[test]
+    fn unknown_keys_wrong_types_and_repeats_are_errors() {
+        let mut d = Vec::new();
+        lower_config(
+            &[
+                item("runz", ExprKind::Int(1), 0),
+                item("runs", ExprKind::Str("x".into()), 20),
+                item("seed", ExprKind::Int(1), 40),
+                item("seed", ExprKind::Int(2), 60),
+                item("timeout", ExprKind::Int(0), 80),
+            ],
+            &mut d,
+        );
+        let got: Vec<(&str, Option<&str>, u32)> = d
+            .iter()
+            .map(|d| (d.message.as_str(), d.help.as_deref(), d.span().start))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("unknown config key 'runz'", Some("did you mean 'runs'?"), 0),
+                ("config key 'runs' expects a positive integer", None, 30),
+                ("config key 'seed' is set twice", None, 60),
+                ("config key 'timeout' expects a positive number", None, 90),
+            ]
+        );
+    }
+}
