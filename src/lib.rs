@@ -10,4 +10,5 @@ pub mod core;
 pub mod diag;
 pub mod engine;
 pub mod plan;
+pub mod report;
 pub mod syntax;

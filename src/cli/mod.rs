@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod discover;
 pub mod exit;
+pub mod test_cmd;
 
 #[derive(Debug, Parser)]
 #[command(

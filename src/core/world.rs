@@ -43,12 +43,14 @@ pub trait Caller {
 }
 
 /// Everything with an effect. `span` is the scenario span of the operation, recorded in
-/// wait records and in exceptions raised.
+/// wait records and in exceptions raised. Methods take `&self`: a world call may call back
+/// into the interpreter (a `wait_for` predicate, a barrier action), which may call the
+/// world again; implementations keep per-thread state in cells.
 pub trait World {
     /// A builtin that `core` does not evaluate itself: constructors of engine objects,
     /// `print`, `sleep`, `work`, `input`, `os.*`, `random.*`, `current_process()`...
     fn call_builtin(
-        &mut self,
+        &self,
         cx: &mut dyn Caller,
         b: Builtin,
         args: Args,
@@ -57,7 +59,7 @@ pub trait World {
 
     /// A method on an engine object.
     fn call_method(
-        &mut self,
+        &self,
         cx: &mut dyn Caller,
         recv: Handle,
         m: Method,
@@ -65,17 +67,17 @@ pub trait World {
         span: Span,
     ) -> Res<Value>;
 
-    fn get_attr(&mut self, recv: Handle, attr: Attr, span: Span) -> Res<Value>;
+    fn get_attr(&self, recv: Handle, attr: Attr, span: Span) -> Res<Value>;
 
-    fn set_attr(&mut self, recv: Handle, attr: Attr, value: Value, span: Span) -> Res<()>;
+    fn set_attr(&self, recv: Handle, attr: Attr, value: Value, span: Span) -> Res<()>;
 
     /// `arr[i]` / `arr[a:b]` on a shared `Array` (`index` is an int or a `Range`-like slice
     /// triple encoded as a tuple `(lo, hi, step)` with `None`s).
-    fn get_item(&mut self, recv: Handle, index: &Value, span: Span) -> Res<Value>;
+    fn get_item(&self, recv: Handle, index: &Value, span: Span) -> Res<Value>;
 
-    fn set_item(&mut self, recv: Handle, index: &Value, value: Value, span: Span) -> Res<()>;
+    fn set_item(&self, recv: Handle, index: &Value, value: Value, span: Span) -> Res<()>;
 
     /// Called between statements: the engine's chance to record progress, honour a
     /// teardown request and, under `--stress`, perturb the schedule.
-    fn tick(&mut self, span: Span) -> Res<()>;
+    fn tick(&self, span: Span) -> Res<()>;
 }

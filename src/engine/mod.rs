@@ -1,4 +1,11 @@
 //! The real backend: the shared-memory arena, futex primitives, channels on real pipes,
 //! threads, fork, and the supervisor. Only this module touches the OS.
 
+pub mod exit_status;
+pub mod fork;
+pub mod fork_gate;
+pub mod interrupt;
+pub mod limits;
+pub mod reaper;
+pub mod supervisor;
 pub mod wait_recorder;
