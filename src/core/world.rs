@@ -49,13 +49,7 @@ pub trait Caller {
 pub trait World {
     /// A builtin that `core` does not evaluate itself: constructors of engine objects,
     /// `print`, `sleep`, `work`, `input`, `os.*`, `random.*`, `current_process()`...
-    fn call_builtin(
-        &self,
-        cx: &mut dyn Caller,
-        b: Builtin,
-        args: Args,
-        span: Span,
-    ) -> Res<Value>;
+    fn call_builtin(&self, cx: &mut dyn Caller, b: Builtin, args: Args, span: Span) -> Res<Value>;
 
     /// A method on an engine object.
     fn call_method(
