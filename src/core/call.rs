@@ -57,6 +57,11 @@ impl Interp<'_> {
         args: Args,
         span: Span,
     ) -> Res<()> {
+        // Locals: a lambda's captures first, then the parameters.
+        let base = captured.len();
+        for (j, v) in captured.into_iter().enumerate() {
+            frame.locals[j] = Some(v);
+        }
         let n = f.params.len();
         if args.pos.len() > n {
             let given = args.pos.len();
@@ -75,7 +80,7 @@ impl Interp<'_> {
         }
         let npos = args.pos.len();
         for (i, v) in args.pos.into_iter().enumerate() {
-            frame.locals[i] = Some(v);
+            frame.locals[base + i] = Some(v);
         }
         for (k, v) in args.kw {
             let Some(i) = f.params.iter().position(|p| *p.name == *k) else {
@@ -85,22 +90,22 @@ impl Interp<'_> {
                     span,
                 ));
             };
-            if i < npos || frame.locals[i].is_some() {
+            if i < npos || frame.locals[base + i].is_some() {
                 return Err(Unwind::raise(
                     ExcType::TypeError,
                     format!("{}() got multiple values for argument '{}'", f.name, k),
                     span,
                 ));
             }
-            frame.locals[i] = Some(v);
+            frame.locals[base + i] = Some(v);
         }
         let mut missing = Vec::new();
         for (i, p) in f.params.iter().enumerate() {
-            if frame.locals[i].is_none() {
+            if frame.locals[base + i].is_none() {
                 match &p.default {
                     Some(d) => {
                         let v = self.eval(d, frame)?;
-                        frame.locals[i] = Some(v);
+                        frame.locals[base + i] = Some(v);
                     }
                     None => missing.push(format!("'{}'", p.name)),
                 }
@@ -126,9 +131,6 @@ impl Interp<'_> {
                 ),
                 span,
             ));
-        }
-        for (j, v) in captured.into_iter().enumerate() {
-            frame.locals[n + j] = Some(v);
         }
         Ok(())
     }

@@ -41,6 +41,10 @@ impl Interp<'_> {
                 let args = self.eval_args(args, kwargs, None, frame)?;
                 self.call_method(&recv, *method, args, span)?
             }
+            ExprKind::BoundMethod { obj, method } => {
+                let recv = self.eval(obj, frame)?;
+                Value::BoundMethod(Arc::new((recv, *method)))
+            }
             ExprKind::Attr { obj, attr } => match self.eval(obj, frame)? {
                 Value::Handle(h) => self.world.get_attr(h, *attr, span)?,
                 Value::Exception(exc) if attr.name() == "args" => {
