@@ -39,7 +39,7 @@ struct Formatter<'a> {
 
 impl Formatter<'_> {
     /// Renders a template; `depth` 1 is a format spec inside a field (`{:{width}}`),
-    /// which may hold fields but no deeper ones.
+    /// which may hold fields, but their specs (depth 2) may not.
     fn render(&mut self, template: &str, depth: u32) -> Res<String> {
         let c: Vec<char> = template.chars().collect();
         let mut out = String::with_capacity(template.len());
@@ -86,11 +86,11 @@ impl Formatter<'_> {
                     if j == c.len() {
                         return Err(value_error("expected '}' before end of string", self.span));
                     }
-                    if depth > 0 {
+                    if depth > 1 {
                         return Err(value_error("Max string recursion exceeded", self.span));
                     }
                     let field: String = c[start..j].iter().collect();
-                    out.push_str(&self.field(&field)?);
+                    out.push_str(&self.field(&field, depth)?);
                     i = j + 1;
                 }
                 ch => {
@@ -103,7 +103,7 @@ impl Formatter<'_> {
     }
 
     /// One replacement field's text, between its braces: `name[!conv][:spec]`.
-    fn field(&mut self, field: &str) -> Res<String> {
+    fn field(&mut self, field: &str, depth: u32) -> Res<String> {
         let span = self.span;
         // The name ends at the first `!` or `:` outside `[...]`.
         let mut in_bracket = false;
@@ -151,7 +151,7 @@ impl Formatter<'_> {
             }
         }
         let spec = if spec.contains('{') {
-            self.render(spec, 1)?
+            self.render(spec, depth + 1)?
         } else {
             spec.to_string()
         };
