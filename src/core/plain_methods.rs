@@ -14,7 +14,7 @@ use crate::core::format::str_format;
 use crate::core::hash_eq::{dict_get, dict_remove, dict_set, eq, key_error};
 use crate::core::iter::{range_contains, range_get, range_len, to_vec};
 use crate::core::names::{ExcType, Method};
-use crate::core::repr::{repr, repr_str};
+use crate::core::repr::{ascii, repr};
 use crate::core::value::{Res, Unwind, Value};
 use crate::core::world::{Args, Caller};
 use crate::syntax::span::Span;
@@ -659,7 +659,7 @@ fn encode(s: &str, encoding: Option<&Value>, span: Span) -> Res<Value> {
     for (i, c) in s.chars().enumerate() {
         let u = c as u32;
         if u >= limit {
-            let shown = repr_str(&c.to_string());
+            let shown = ascii(&Value::str(c.encode_utf8(&mut [0; 4])));
             return Err(Unwind::raise(
                 ExcType::ValueError,
                 format!(
