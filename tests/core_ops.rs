@@ -631,3 +631,24 @@ fn item_assignment_and_deletion() {
         "ValueError: attempt to assign sequence of size 1 to extended slice of size 2"
     );
 }
+
+#[test]
+fn self_referential_updates_do_not_deadlock() {
+    // d |= d; a += a; a.extend(a); a[:] = a; d == d; [a] == [a]
+    let dd = d(vec![(s("k"), i(1))]);
+    assert_eq!(show(inplace_binary(BitOr, &dd, &dd, SP)), "{'k': 1}");
+    assert_eq!(show(binary(BitOr, &dd, &dd, SP)), "{'k': 1}");
+    let a = l(vec![i(1)]);
+    assert_eq!(show(inplace_binary(Add, &a, &a, SP)), "[1, 1]");
+    assert!(set_slice(&a, None, None, None, &a, SP).is_ok());
+    assert_eq!(show(Ok(a.clone())), "[1, 1]");
+    assert_eq!(
+        cmp(CmpOp::Eq, l(vec![a.clone()]), l(vec![a.clone()])),
+        "True"
+    );
+    assert_eq!(cmp(CmpOp::In, a.clone(), l(vec![a.clone()])), "True");
+    assert_eq!(
+        cmp(CmpOp::Lt, l(vec![a.clone()]), l(vec![a.clone(), i(0)])),
+        "True"
+    );
+}

@@ -69,8 +69,9 @@ pub fn binary(op: BinOp, a: &Value, b: &Value, span: Span) -> Res<Value> {
         BinOp::BitOr => match (a, b) {
             (Value::Dict(x), Value::Dict(y)) => {
                 let merged = Value::Dict(Arc::new(parking_lot::Mutex::new(x.lock().clone())));
+                let more = y.lock().clone();
                 if let Value::Dict(m) = &merged {
-                    for (k, v) in y.lock().clone() {
+                    for (k, v) in more {
                         dict_set(m, k, v, span)?;
                     }
                 }
@@ -101,7 +102,10 @@ pub fn inplace_binary(op: BinOp, a: &Value, b: &Value, span: Span) -> Res<Value>
         }
         (BinOp::BitOr, Value::Dict(d)) => match b {
             Value::Dict(other) => {
-                for (k, v) in other.lock().clone() {
+                // Bound first: a `for` header's lock guard would live through the loop,
+                // and `d |= d` would then lock `d` twice.
+                let more = other.lock().clone();
+                for (k, v) in more {
                     dict_set(d, k, v, span)?;
                 }
                 Ok(a.clone())

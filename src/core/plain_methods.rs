@@ -298,9 +298,7 @@ fn list_method(
         }),
         Method::Copy => a.none().map(|()| Value::list(l.lock().clone())),
         Method::Clear => a.none().map(|()| {
-            // Drop the old items after releasing the lock (their drops may lock too).
-            let old = std::mem::take(&mut *l.lock());
-            drop(old);
+            l.lock().clear();
             Value::None
         }),
         _ => return None,
@@ -436,8 +434,7 @@ fn dict_method(d: &Arc<Mutex<Vec<(Value, Value)>>>, m: Method, a: &A) -> Option<
             .none()
             .map(|()| Value::Dict(Arc::new(Mutex::new(d.lock().clone())))),
         Method::Clear => a.none().map(|()| {
-            let old = std::mem::take(&mut *d.lock());
-            drop(old);
+            d.lock().clear();
             Value::None
         }),
         _ => return None,

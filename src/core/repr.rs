@@ -179,17 +179,19 @@ pub fn builtin_class_name(b: Builtin) -> Option<&'static str> {
     })
 }
 
-/// Python's `str.isprintable()` for one character, approximated without Unicode
-/// tables: controls, separators other than space, format characters, surrogates and
-/// private-use characters are escaped; everything else prints as itself.
+/// Python's `str.isprintable()` for one character without Unicode tables: controls,
+/// separators other than space, format characters, surrogates and private use are
+/// escaped. Matches CPython 3.11 on every assigned code point; unassigned ones (which
+/// CPython escapes) print as themselves.
 fn is_printable(c: char) -> bool {
     let u = c as u32;
     !matches!(u,
         0x00..=0x1f | 0x7f..=0xa0 | 0xad
-        | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e
+        | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890 | 0x891 | 0x8e2 | 0x1680 | 0x180e
         | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x2064 | 0x2066..=0x206f
-        | 0x3000 | 0xd800..=0xf8ff | 0xfeff | 0xfff9..=0xfffb
-        | 0xe0000..=0xe0fff | 0xf0000..=0x10ffff)
+        | 0x3000 | 0xd800..=0xf8ff | 0xfeff | 0xfff9..=0xfffb | 0x110bd | 0x110cd
+        | 0x13430..=0x13438 | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a
+        | 0xe0000..=0xe007f | 0xf0000..=0x10ffff)
 }
 
 fn push_escape(out: &mut String, c: char) {
