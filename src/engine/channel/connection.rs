@@ -125,7 +125,7 @@ pub fn conn_send_bytes(id: u32, bytes: &[u8], span: Span, rec: &dyn WaitRecorder
 
 fn send_message(c: &ConnLocal, fd: i32, msg: &[u8], span: Span, rec: &dyn WaitRecorder) -> Res<()> {
     let w = waiter(c, WaitOp::PipeSend, span, rec);
-    message::write_all(fd, c.socket, msg, &w, |n| c.shared.add_sent(n))
+    message::write_message(fd, c.socket, msg, &w, |n| c.shared.add_sent(n))
         .map_err(|e| message::os_error(&e, span))?;
     rec.progress();
     Ok(())

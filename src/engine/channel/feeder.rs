@@ -137,7 +137,7 @@ fn run(q: &QueueLocal) {
         q.shared.wlock_acquire(true, None);
         let mut written = 0usize;
         let wfd = q.wfd.load(Ordering::SeqCst);
-        let r = message::write_all(wfd, false, &msg, &waiter, |n| {
+        let r = message::write_message(wfd, false, &msg, &waiter, |n| {
             q.shared.add_written(n);
             written += n;
             f.state.lock().unsent -= n as u64;

@@ -117,9 +117,42 @@ impl Waiter<'_> {
     }
 }
 
+/// Above this payload size CPython's `_send_bytes` writes the header and the payload
+/// with separate calls (below it, one call). On a socket the split changes how many
+/// bytes fit before a send blocks, so we split the same way.
+const SEPARATE_HEADER_ABOVE: usize = 16384;
+
+/// Writes a framed message the way CPython's `Connection._send_bytes` does: header and
+/// payload in one call for small payloads, separately for larger ones (and the long
+/// header's two parts separately too).
+pub(super) fn write_message(
+    fd: i32,
+    socket: bool,
+    msg: &[u8],
+    waiter: &Waiter<'_>,
+    mut counted: impl FnMut(usize),
+) -> io::Result<()> {
+    let long = msg.len() >= HEADER && msg[..HEADER] == (-1i32).to_be_bytes();
+    let header = if long { HEADER + 8 } else { HEADER };
+    if msg.len() <= header || msg.len() - header <= SEPARATE_HEADER_ABOVE {
+        return write_all(fd, socket, msg, waiter, counted);
+    }
+    if long {
+        write_all(fd, socket, &msg[..HEADER], waiter, &mut counted)?;
+    }
+    write_all(
+        fd,
+        socket,
+        &msg[header - HEADER..header],
+        waiter,
+        &mut counted,
+    )?;
+    write_all(fd, socket, &msg[header..], waiter, counted)
+}
+
 /// Writes all of `msg`, waiting in `poll` while the buffer is full. `counted` sees
 /// every chunk that entered the pipe.
-pub(super) fn write_all(
+fn write_all(
     fd: i32,
     socket: bool,
     msg: &[u8],

@@ -178,7 +178,7 @@ fn simple_put(q: &QueueLocal, v: &Value, span: Span, rec: &dyn WaitRecorder) -> 
     let r = if wfd < 0 {
         Err(handle_closed(span))
     } else {
-        message::write_all(wfd, false, &msg, &w, |n| q.shared.add_written(n))
+        message::write_message(wfd, false, &msg, &w, |n| q.shared.add_written(n))
             .map_err(|e| message::os_error(&e, span))
     };
     q.shared.wlock_release();
