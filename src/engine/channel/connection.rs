@@ -51,8 +51,11 @@ pub fn create_pipe(
 /// What `conn.closed`, `conn.readable` and `conn.writable` report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ConnInfo {
+    /// `close()` was called on this end in this process.
     pub closed: bool,
+    /// False for the second end of a simplex pipe.
     pub readable: bool,
+    /// False for the first end of a simplex pipe.
     pub writable: bool,
 }
 

@@ -82,9 +82,12 @@ pub(super) fn unpickling_error(e: DecodeError, span: Span) -> Unwind {
 /// Who is waiting, for the wait records: the actor's recorder (none for a feeder
 /// thread), the operation and the resource.
 pub(super) struct Waiter<'a> {
+    /// The actor's recorder; `None` for a feeder thread (not an actor).
     pub rec: Option<&'a dyn WaitRecorder>,
     pub op: WaitOp,
+    /// The queue or connection id.
     pub res: u32,
+    /// The scenario span of the blocking call.
     pub span: Span,
 }
 

@@ -27,8 +27,11 @@ use super::{fake_address, handle_closed};
 /// Which multiprocessing queue class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueueKind {
+    /// `multiprocessing.Queue`.
     Queue,
+    /// `multiprocessing.JoinableQueue`: a Queue with `task_done()` / `join()`.
     Joinable,
+    /// `multiprocessing.SimpleQueue`: no feeder, no maxsize, synchronous `put`.
     Simple,
 }
 
