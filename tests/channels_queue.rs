@@ -351,3 +351,44 @@ fn an_id_this_process_never_got_raises_the_inheritance_error() {
     assert_eq!(child.exit_within(LONG), Some(1));
     forget_local(q);
 }
+
+/// CPython's `Queue._after_fork`: a forked child starts with the queue open, its join
+/// not cancelled, and no feeder of its own, whatever the parent did.
+#[test]
+fn fork_resets_closed_and_cancelled_flags_in_the_child() {
+    let _g = serial();
+    let (closed_q, closed_sh) = new_queue(QueueKind::Queue, 0);
+    let (cancelled_q, _) = new_queue(QueueKind::Queue, 0);
+    let prec = Rec::new();
+    // The parent's own feeder for `cancelled_q` has something buffered: it must not be
+    // flushed (or waited for) by the child.
+    queue_put(cancelled_q, &Value::str("parent's"), true, None, SP, &prec).unwrap();
+    queue_close(closed_q, SP).unwrap();
+    cancel_join_thread(cancelled_q, SP).unwrap();
+    let rec = Rec::new();
+    let mut child = fork(move || {
+        if queue_put(closed_q, &Value::Int(7), true, None, SP, &rec).is_err() {
+            return 2;
+        }
+        queue_put(cancelled_q, &xs(65515), true, None, SP, &rec).unwrap();
+        flush_at_exit(SP, &rec);
+        0
+    });
+    // The child's join is not cancelled: it waits for its big item to be read.
+    rec.wait_blocked_in(WaitOp::QueueFlush, LONG);
+    assert_eq!(closed_sh.pending_bytes(), pickle_wire(&Value::Int(7)));
+    let first = queue_get(cancelled_q, true, None, SP, &prec).unwrap();
+    let second = queue_get(cancelled_q, true, None, SP, &prec).unwrap();
+    let mut lens = [str_len(&first), str_len(&second)];
+    lens.sort();
+    assert_eq!(lens, [8, 65515]);
+    assert_eq!(child.exit_within(LONG), Some(0));
+    queue_close(cancelled_q, SP).unwrap();
+    forget_local(closed_q);
+    forget_local(cancelled_q);
+}
+
+/// Bytes a put of `v` writes into the pipe: header + CPython pickle size.
+fn pickle_wire(v: &Value) -> u64 {
+    4 + interp::engine::channel::pickle_size::pickle_size(v) as u64
+}

@@ -2,7 +2,7 @@
 //! that block only in `poll`, each wait announced to the checker.
 //!
 //! A message is `!i` length + payload (or `!i -1` + `!Q` length above 2 GiB). The value
-//! payload is `u32 LE body length` + body + zero padding up to the CPython pickle size.
+//! payload is a varint body length + body + zero padding up to the CPython pickle size.
 
 use std::io;
 
@@ -18,25 +18,28 @@ use super::wire::{self, DecodeError};
 
 /// Bytes of the short header.
 const HEADER: usize = 4;
-/// Bytes in front of the body inside the payload (its true length).
-const BODY_LEN: usize = 4;
 
-/// A complete message carrying `v`, its payload as long as CPython's pickle would be.
+/// A complete message carrying `v`, its payload as long as CPython's pickle would be
+/// (longer only in the rare case our encoding is the bigger one).
 pub(super) fn frame_value(v: &Value, span: Span) -> Res<Vec<u8>> {
     let target = pickle_size(v);
-    let mut out = Vec::with_capacity(HEADER + BODY_LEN + target);
-    out.extend_from_slice(&[0; HEADER + BODY_LEN]);
-    wire::encode_into(&mut out, v, span)?;
-    let body = out.len() - HEADER - BODY_LEN;
-    let body32 = u32::try_from(body).map_err(|_| {
-        Unwind::raise(
-            ExcType::OverflowError,
-            "cannot serialize a value over 4 GiB",
-            span,
-        )
-    })?;
-    out[HEADER..HEADER + BODY_LEN].copy_from_slice(&body32.to_le_bytes());
-    let payload = (BODY_LEN + body).max(target);
+    let body = wire::encode(v, span)?;
+    let mut out = Vec::with_capacity(HEADER + 10 + body.len().max(target));
+    out.extend_from_slice(&[0; HEADER]);
+    // A varint body length keeps tiny values (an int: 5 pickle bytes) within the pickle
+    // size, so even they fill the pipe as under CPython.
+    let mut n = body.len();
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            break;
+        }
+        out.push(byte | 0x80);
+    }
+    out.extend_from_slice(&body);
+    let payload = (out.len() - HEADER).max(target);
     out.resize(HEADER + payload, 0);
     Ok(set_header(out, payload))
 }
@@ -62,16 +65,21 @@ fn set_header(mut out: Vec<u8>, payload: usize) -> Vec<u8> {
     out
 }
 
-/// The value in a message payload.
+/// The value in a message payload (the padding after the body is ignored).
 pub(super) fn unframe_value(payload: &[u8]) -> Result<Value, DecodeError> {
-    let len = payload
-        .get(..BODY_LEN)
-        .ok_or(DecodeError("pickle data was truncated"))?;
-    let body = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-    let bytes = payload
-        .get(BODY_LEN..BODY_LEN + body)
-        .ok_or(DecodeError("pickle data was truncated"))?;
-    wire::decode(bytes)
+    const TRUNCATED: DecodeError = DecodeError("pickle data was truncated");
+    let mut body = 0usize;
+    let mut pos = 0;
+    for shift in (0..64).step_by(7) {
+        let b = *payload.get(pos).ok_or(TRUNCATED)?;
+        pos += 1;
+        body |= usize::from(b & 0x7f).checked_shl(shift).ok_or(TRUNCATED)?;
+        if b & 0x80 == 0 {
+            let end = pos.checked_add(body).ok_or(TRUNCATED)?;
+            return wire::decode(payload.get(pos..end).ok_or(TRUNCATED)?);
+        }
+    }
+    Err(TRUNCATED)
 }
 
 /// `_pickle.UnpicklingError` stand-in: an `Exception` (no builtin subclass catches it).
@@ -289,6 +297,13 @@ mod tests {
         let m = frame_value(&v, Span::default()).unwrap();
         assert_eq!(m.len(), 65536);
         assert_eq!(i32::from_be_bytes([m[0], m[1], m[2], m[3]]), 65532);
+        // An int pickles to 5 bytes; ours fits in that too.
+        assert_eq!(
+            frame_value(&Value::Int(7), Span::default()).unwrap().len(),
+            4 + 5
+        );
+        assert!(unframe_value(&[0x85]).is_err());
+        assert!(unframe_value(&[0xff; 12]).is_err());
         let back = unframe_value(&m[HEADER..]).unwrap();
         let Value::Str(s) = back else {
             panic!("not a str")
@@ -304,5 +319,44 @@ mod tests {
         };
         assert_eq!(x.ty, ExcType::BrokenPipeError);
         assert_eq!(x.msg, "[Errno 32] Broken pipe");
+    }
+}
+
+#[cfg(test)]
+mod size_props {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    fn plain() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::None),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i128>().prop_map(Value::Int),
+            (-300i128..70000).prop_map(Value::Int),
+            any::<f64>().prop_map(Value::Float),
+            ".{0,300}".prop_map(|s| Value::str(&s)),
+            proptest::collection::vec(any::<u8>(), 0..300).prop_map(|b| Value::Bytes(Arc::from(b))),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::list),
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::tuple),
+                proptest::collection::vec((inner.clone(), inner), 0..5)
+                    .prop_map(|kv| { Value::Dict(Arc::new(parking_lot::Mutex::new(kv))) }),
+            ]
+        })
+    }
+
+    proptest! {
+        /// For plain data the pipe sees exactly CPython's byte count: our encoding
+        /// never outgrows the pickle it is padded to.
+        #[test]
+        fn plain_values_occupy_exactly_the_pickle_size(v in plain()) {
+            let m = frame_value(&v, Span::default()).unwrap();
+            prop_assert_eq!(m.len(), HEADER + pickle_size(&v));
+            let back = unframe_value(&m[HEADER..]).unwrap();
+            prop_assert_eq!(pickle_size(&back), pickle_size(&v));
+        }
     }
 }

@@ -57,18 +57,6 @@ pub fn encode(v: &Value, span: Span) -> Result<Vec<u8>, Unwind> {
     Ok(e.out)
 }
 
-/// Appends the encoding of `v` to `out` (so a caller can reserve a header in front).
-pub fn encode_into(out: &mut Vec<u8>, v: &Value, span: Span) -> Result<(), Unwind> {
-    let mut e = Encoder {
-        out: std::mem::take(out),
-        memo: HashMap::new(),
-        span,
-    };
-    let r = e.value(v, 0);
-    *out = e.out;
-    r
-}
-
 /// Why bytes did not decode to a value (a corrupted or truncated message).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeError(pub &'static str);
