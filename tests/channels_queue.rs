@@ -147,7 +147,7 @@ fn get_with_timeout_raises_empty_after_the_timeout() {
     let t0 = Instant::now();
     let r = queue_get(q, false, None, SP, &rec);
     assert_eq!(raised(r).0, "queue.Empty");
-    assert!(t0.elapsed() < Duration::from_millis(40));
+    assert!(t0.elapsed() < Duration::from_millis(500));
     forget_local(q);
 }
 

@@ -14,6 +14,12 @@
 //!   `WaitRecorder::begin_wait`/`end_wait`, so the checker always sees what an actor
 //!   waits for. All channel fds are `O_NONBLOCK`; nothing blocks inside `read`/`write`.
 //!
+//! What the engine must do: call [`prepare_fork`] before every `fork()` and
+//! [`ForkGuard::in_child`] / [`ForkGuard::in_parent`] right after (otherwise a child
+//! inherits feeder state with no thread behind it); call [`flush_at_exit`] when a
+//! process actor ends, after joining its non-daemon children (CPython's order); pass a
+//! negative Python timeout as zero.
+//!
 //! Every message on the wire is CPython's framing: a 4-byte big-endian length, then the
 //! payload. The payload is our own value encoding, zero-padded to the size CPython's
 //! pickle (protocol 4) would have, so a pipe fills exactly as it does under CPython: the
