@@ -1,6 +1,7 @@
 //! The real backend: the shared-memory arena, futex primitives, channels on real pipes,
 //! threads, fork, and the supervisor. Only this module touches the OS.
 
+pub mod channel;
 pub mod exit_status;
 pub mod fork;
 pub mod fork_gate;
