@@ -285,7 +285,9 @@ impl Arena {
     /// Zeroes `len` bytes at `offset` with atomic stores: the bytes are shared memory,
     /// so even a misbehaving straggler would see stale values rather than a data race.
     fn zero(&self, offset: usize, len: usize) {
-        debug_assert!(offset.is_multiple_of(8) && len.is_multiple_of(8) && offset + len <= self.layout.len);
+        debug_assert!(
+            offset.is_multiple_of(8) && len.is_multiple_of(8) && offset + len <= self.layout.len
+        );
         for i in (offset..offset + len).step_by(8) {
             // SAFETY: 8-aligned, inside the mapping (asserted by the callers' layout
             // arithmetic), and every shared field is accessed atomically.

@@ -224,11 +224,11 @@ impl Barrier {
         arena.res(self.0).limit.load(Relaxed)
     }
 
-    /// `n_waiting`.
+    /// `n_waiting` (while the action runs, CPython still counts every arrival).
     pub fn n_waiting(self, arena: &Arena) -> i64 {
         let rec = arena.res(self.0);
         let _g = Guard::lock(&rec.word[0]);
-        if state(rec) == FILLING {
+        if matches!(state(rec), FILLING | ACTION) {
             rec.count.load(Relaxed)
         } else {
             0
