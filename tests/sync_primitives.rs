@@ -186,7 +186,7 @@ fn lock_counts_under_contention() {
         }
     });
     assert_eq!(counter.into_inner(), 8000);
-    assert!(!l.locked(&me.arena));
+    assert!(!l.locked(me.arena));
 }
 
 // ---------------------------------------------------------------- RLock
@@ -321,7 +321,7 @@ fn condition_notify_wakes_waiters_in_order_and_releases_the_lock_meanwhile() {
                 assert!(r);
             });
             // Start the next waiter only once this one waits: FIFO order is then known.
-            let w = blocked_wait(&a, id);
+            let w = blocked_wait(a, id);
             assert_eq!((w.op, w.res), (WaitOp::CondWait, Some(c.0)));
         }
         assert_eq!(c.waiters(&a), 3);
@@ -482,7 +482,7 @@ fn semaphore_release_n_wakes_n_sleepers() {
                 assert!(s.acquire(&ctx(a, id), true, None, SPAN));
                 tx.send(id).unwrap();
             });
-            blocked_wait(&a, id);
+            blocked_wait(a, id);
         }
         s.release(&me, 2).unwrap();
         rx.recv().unwrap();
@@ -579,9 +579,9 @@ fn barrier_indices_and_action() {
                 }
             });
             if i < 2 {
-                let w = blocked_wait(&a, id);
+                let w = blocked_wait(a, id);
                 assert_eq!((w.op, w.res), (WaitOp::BarrierWait, Some(b.0)));
-                assert_eq!(b.n_waiting(&a), i as i64 + 1);
+                assert_eq!(b.n_waiting(a), i as i64 + 1);
             }
         }
     });
