@@ -148,6 +148,7 @@ pub fn mutex_is_locked(word: &AtomicU32) -> bool {
 pub struct Guard<'a>(&'a AtomicU32);
 
 impl<'a> Guard<'a> {
+    /// Locks the guard mutex in `word`, sleeping if needed.
     pub fn lock(word: &'a AtomicU32) -> Guard<'a> {
         mutex_lock(word, None, || {});
         Guard(word)

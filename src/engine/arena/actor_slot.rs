@@ -201,6 +201,7 @@ impl ActorSlot {
         state_from(self.state.swap(state_code(s), Ordering::AcqRel))
     }
 
+    /// Process (a main thread) or thread.
     pub fn kind(&self) -> ActorKind {
         if self.kind.load(Ordering::Relaxed) == 1 {
             ActorKind::Process
@@ -214,6 +215,7 @@ impl ActorSlot {
         self.process.load(Ordering::Relaxed)
     }
 
+    /// The actor that started this one (`None` for main).
     pub fn parent(&self) -> Option<ActorId> {
         dec(self.parent.load(Ordering::Relaxed))
     }
@@ -226,23 +228,28 @@ impl ActorSlot {
         )
     }
 
+    /// Records the OS ids once the actor runs.
     pub fn set_pid_tid(&self, pid: i32, tid: i32) {
         self.pid.store(pid, Ordering::Relaxed);
         self.tid.store(tid, Ordering::Relaxed);
     }
 
+    /// The `daemon` flag.
     pub fn daemon(&self) -> bool {
         self.daemon.load(Ordering::Relaxed) != 0
     }
 
+    /// Sets the `daemon` flag.
     pub fn set_daemon(&self, daemon: bool) {
         self.daemon.store(u32::from(daemon), Ordering::Relaxed);
     }
 
+    /// The scenario function the actor runs.
     pub fn func(&self) -> Option<FuncId> {
         dec(self.func.load(Ordering::Relaxed))
     }
 
+    /// Sets the function the actor runs.
     pub fn set_func(&self, func: Option<FuncId>) {
         self.func.store(enc(func), Ordering::Relaxed);
     }
@@ -253,19 +260,25 @@ impl ActorSlot {
         (v != 0).then_some(v as u32 as i32)
     }
 
+    /// Records the exit code (negative: killed by that signal).
     pub fn set_exit_code(&self, code: i32) {
         self.exit_code
             .store(1 << 32 | u64::from(code as u32), Ordering::Release);
     }
 
+    /// The progress counter.
     pub fn progress(&self) -> u64 {
         self.progress.load(Ordering::Relaxed)
     }
 
+    /// Only the actor itself bumps its counter, so a plain load and store suffice (no
+    /// locked read-modify-write on the hot path).
     pub fn bump_progress(&self) {
-        self.progress.fetch_add(1, Ordering::Relaxed);
+        let n = self.progress.load(Ordering::Relaxed);
+        self.progress.store(n.wrapping_add(1), Ordering::Relaxed);
     }
 
+    /// Python's `name`.
     pub fn name(&self) -> String {
         self.name.get()
     }
@@ -275,10 +288,12 @@ impl ActorSlot {
         self.name.set(name);
     }
 
+    /// The scenario's name for the actor.
     pub fn label(&self) -> String {
         self.label.get()
     }
 
+    /// Relabels the actor (truncated to 32 bytes).
     pub fn set_label(&self, label: &str) {
         self.label.set(label);
     }

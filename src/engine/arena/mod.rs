@@ -90,6 +90,7 @@ impl Arena {
         Ok(arena)
     }
 
+    /// The caps the arena was sized for.
     pub fn caps(&self) -> ArenaCaps {
         self.caps
     }
@@ -219,6 +220,7 @@ impl Arena {
         self.header().stop.store(1, Ordering::Release);
     }
 
+    /// True once `request_stop` was called this run.
     pub fn stop_requested(&self) -> bool {
         self.header().stop.load(Ordering::Acquire) != 0
     }
@@ -247,6 +249,8 @@ impl Arena {
     }
 
     /// Attaches a process-local object to resource `res`, replacing any previous one.
+    /// The store's lock is held only for a map lookup, but a fork taken while another
+    /// thread holds it would leave it locked in the child: fork from a quiet moment.
     pub fn local_insert(&self, res: ResId, obj: Arc<dyn Any + Send + Sync>) {
         self.local.lock().insert(res, obj);
     }

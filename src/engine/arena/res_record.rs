@@ -46,22 +46,27 @@ impl ResRecord {
         decode_kind(self.kind.load(Ordering::Acquire))
     }
 
+    /// The scenario's name for the resource.
     pub fn label(&self) -> String {
         self.label.get()
     }
 
+    /// The holder, if any.
     pub fn owner(&self) -> Option<ActorId> {
         dec(self.owner.load(Ordering::Relaxed))
     }
 
+    /// Sets or clears the holder.
     pub fn set_owner(&self, owner: Option<ActorId>) {
         self.owner.store(enc(owner), Ordering::Relaxed);
     }
 
+    /// The linked resource or actor, if any.
     pub fn link(&self) -> Option<u32> {
         dec(self.link.load(Ordering::Relaxed))
     }
 
+    /// Sets or clears the link.
     pub fn set_link(&self, link: Option<u32>) {
         self.link.store(enc(link), Ordering::Relaxed);
     }

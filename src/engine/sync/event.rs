@@ -20,6 +20,7 @@ use crate::syntax::span::Span;
 pub struct Event(pub ResId);
 
 impl Event {
+    /// `threading.Event()` or `multiprocessing.Event()`, initially clear.
     pub fn new(arena: &Arena, mp: bool, label: &str) -> Result<Event, SyncError> {
         Ok(Event(arena.alloc_res(HandleKind::Event { mp }, label)?))
     }

@@ -53,6 +53,7 @@ pub(super) fn acquire_word(
 }
 
 impl Lock {
+    /// `threading.Lock()` (`mp = false`) or `multiprocessing.Lock()`.
     pub fn new(arena: &Arena, mp: bool, label: &str) -> Result<Lock, SyncError> {
         Ok(Lock(arena.alloc_res(HandleKind::Lock { mp }, label)?))
     }

@@ -19,6 +19,7 @@ use crate::syntax::span::Span;
 pub struct RLock(pub ResId);
 
 impl RLock {
+    /// `threading.RLock()` or `multiprocessing.RLock()`.
     pub fn new(arena: &Arena, mp: bool, label: &str) -> Result<RLock, SyncError> {
         Ok(RLock(arena.alloc_res(HandleKind::RLock { mp }, label)?))
     }

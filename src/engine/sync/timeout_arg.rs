@@ -54,7 +54,8 @@ pub fn wait_timeout(timeout: Option<f64>) -> Option<f64> {
     timeout.map(clamp)
 }
 
-/// `queue.Queue.get/put(block, timeout)`: only a blocking call checks the timeout.
+/// `queue.Queue.get/put(block, timeout)`: only a blocking call checks the timeout, and
+/// `put` only on a bounded queue (`maxsize > 0`), as CPython does.
 pub fn queue_timeout(block: bool, timeout: Option<f64>) -> Result<Option<f64>, SyncError> {
     match timeout {
         Some(t) if block && t < 0.0 => Err(SyncError::QueueNegativeTimeout),
