@@ -125,6 +125,10 @@ impl Barrier {
             record(false);
             g = sleep(rec, g, None);
         }
+        if recorded.replace(false) {
+            // The wait for the barrier itself may be timed: record it afresh.
+            ctx.end_wait();
+        }
         let result = if state(rec) < 0 {
             Err(SyncError::BrokenBarrier)
         } else {
