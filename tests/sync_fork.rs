@@ -75,6 +75,7 @@ fn setup() -> Setup {
         actors: 8,
         resources: 16,
         log_bytes: 4096,
+        heap_bytes: 4096,
     })
     .unwrap();
     let parent = arena

@@ -21,6 +21,7 @@ fn arena() -> Arena {
         actors: 16,
         resources: 32,
         log_bytes: 4096,
+        heap_bytes: 4096,
     })
     .unwrap()
 }

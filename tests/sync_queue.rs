@@ -20,6 +20,7 @@ fn arena() -> Arena {
         actors: 8,
         resources: 8,
         log_bytes: 1024,
+        heap_bytes: 4096,
     })
     .unwrap()
 }

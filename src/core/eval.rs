@@ -73,7 +73,7 @@ impl Interp<'_> {
                         let triple = Value::tuple(vec![lo, hi, step]);
                         self.world.get_item(*h, &triple, span)?
                     }
-                    _ => ops::slice(&o, &lo, &hi, &step, span)?,
+                    _ => crate::core::subscript::slice(&o, opt_ref(&lo), opt_ref(&hi), opt_ref(&step), span)?,
                 }
             }
             ExprKind::Unary(op, v) => {
@@ -114,13 +114,13 @@ impl Interp<'_> {
             ExprKind::List(items) => Value::list(self.eval_all(items, frame)?),
             ExprKind::Tuple(items) => Value::tuple(self.eval_all(items, frame)?),
             ExprKind::Dict(pairs) => {
-                let mut out: Vec<(Value, Value)> = Vec::with_capacity(pairs.len());
+                let out = parking_lot::Mutex::new(Vec::with_capacity(pairs.len()));
                 for (k, v) in pairs {
                     let k = self.eval(k, frame)?;
                     let v = self.eval(v, frame)?;
-                    ops::dict_insert(&mut out, k, v, span)?;
+                    crate::core::hash_eq::dict_set(&out, k, v, span)?;
                 }
-                Value::Dict(Arc::new(parking_lot::Mutex::new(out)))
+                Value::Dict(Arc::new(out))
             }
             ExprKind::FStr(parts) => {
                 let mut s = String::new();
@@ -242,7 +242,7 @@ impl Interp<'_> {
         let pred = args.get(0, "predicate").cloned().unwrap_or(Value::None);
         let timeout = match args.get(1, "timeout") {
             None | Some(Value::None) => None,
-            Some(v) => Some(ops::to_f64(v, span)?),
+            Some(v) => Some(to_f64(v, span)?),
         };
         let mut result = self.call(&pred, Args::default(), span)?;
         let mut end = None;
@@ -265,20 +265,20 @@ impl Interp<'_> {
 
     fn now(&mut self, span: Span) -> Res<f64> {
         let t = self.world.call_builtin(self, Builtin::Monotonic, Args::default(), span)?;
-        ops::to_f64(&t, span)
+        to_f64(&t, span)
     }
 
     pub(crate) fn get_item(&mut self, obj: &Value, idx: &Value, span: Span) -> Res<Value> {
         match obj {
             Value::Handle(h) => self.world.get_item(*h, idx, span),
-            _ => ops::index(obj, idx, span),
+            _ => crate::core::subscript::index(obj, idx, span),
         }
     }
 
     pub(crate) fn set_item(&mut self, obj: &Value, idx: &Value, v: Value, span: Span) -> Res<()> {
         match obj {
             Value::Handle(h) => self.world.set_item(*h, idx, v, span),
-            _ => ops::set_index(obj, idx, v, span),
+            _ => crate::core::subscript::set_index(obj, idx, v, span),
         }
     }
 
@@ -360,5 +360,27 @@ pub fn const_value(c: &Const) -> Value {
         Const::Float(f) => Value::Float(*f),
         Const::Str(s) => Value::Str(s.clone()),
         Const::Bytes(b) => Value::Bytes(b.clone()),
+    }
+}
+
+/// A number as `f64` (a timeout, a time): TypeError for anything else.
+fn to_f64(v: &Value, span: Span) -> Res<f64> {
+    match v {
+        Value::Int(i) => Ok(*i as f64),
+        Value::Float(f) => Ok(*f),
+        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
+        other => Err(Unwind::raise(
+            ExcType::TypeError,
+            format!("must be real number, not {}", other.type_name()),
+            span,
+        )),
+    }
+}
+
+/// `None` for an omitted slice bound.
+fn opt_ref(v: &Value) -> Option<&Value> {
+    match v {
+        Value::None => None,
+        v => Some(v),
     }
 }

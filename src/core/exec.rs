@@ -347,7 +347,7 @@ impl Interp<'_> {
             Target::Index(obj, idx) => {
                 let o = self.eval(obj, frame)?;
                 let i = self.eval(idx, frame)?;
-                ops::del_index(&o, &i, span)?;
+                crate::core::subscript::del_index(&o, &i, span)?;
             }
             _ => {
                 return Err(Unwind::raise(ExcType::TypeError, "cannot delete this target", span));

@@ -15,7 +15,7 @@ use crate::syntax::span::Span;
 
 impl ActorWorld {
     pub(crate) fn ctx(&self) -> ActorCtx<'_> {
-        ActorCtx::new(&self.rt.arena, self.actor())
+        ActorCtx { arena: &self.rt.arena, actor: self.actor() }
     }
 
     pub(crate) fn emit(&self, e: &RunEvent) {
@@ -90,13 +90,11 @@ impl ActorWorld {
 
     /// The actor ended (with `code` for a process); wakes its joiners.
     pub(crate) fn actor_exited_now(&self, code: Option<i32>) {
-        let slot = self.rt.arena.actor(self.actor());
         if let Some(c) = code {
-            slot.set_exit_code(c);
             self.emit(&RunEvent::Exit(c));
         }
-        slot.set_state(ActorState::Exited);
-        slot.wake_joiners();
+        self.rt.arena.mark_exited(self.actor(), code);
+        self.rt.arena.actor(self.actor()).wake_joiners();
     }
 
     pub(crate) fn actor_exited(&self, id: ActorId) -> bool {

@@ -4,7 +4,7 @@
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rand::{Rng, RngExt};
+use rand::RngExt;
 
 use crate::checker::snapshot::{Wait, WaitOp};
 use crate::core::names::{Builtin, ExcType};

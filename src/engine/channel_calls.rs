@@ -64,7 +64,7 @@ impl ActorWorld {
         let id = self.alloc_res(kind, &label, span)?;
         let rec = self.rt.arena.res(id);
         rec.limit.store(PIPE_CAPACITY, Ordering::Relaxed);
-        let qk = QueueKind::of(kind).unwrap_or(QueueKind::Plain);
+        let qk = QueueKind::of(kind).unwrap_or(QueueKind::Queue);
         channel::create_queue(id, qk, maxsize, payload_as::<MpQueueShared>(rec), span)?;
         Ok(Value::Handle(Handle { kind, id }))
     }

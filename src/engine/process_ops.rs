@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::checker::snapshot::{ActorId, ActorKind, ActorState, Wait, WaitOp};
+use crate::checker::snapshot::{ActorId, ActorKind, Wait, WaitOp};
 use crate::core::names::ExcType;
 use crate::core::value::{Res, Unwind, Value};
 use crate::engine::actor_world::ActorWorld;
@@ -36,7 +36,7 @@ impl ActorWorld {
     /// `os.fork()`: both processes return here; the child as a new actor.
     pub(crate) fn os_fork(&self, span: Span) -> Res<Value> {
         let label = self.rt.label_at(span);
-        let name = format!("fork-{}", self.rt.arena.next_actor_id());
+        let name = format!("fork-{}", self.rt.arena.actor_count());
         let id = self.alloc_actor(ActorKind::Process, label.as_deref().unwrap_or(&name), &name, None, false, span)?;
         let guard = crate::engine::channel::prepare_fork();
         let forked = fork::fork_returning();
@@ -46,7 +46,10 @@ impl ActorWorld {
         } else {
             guard.in_parent();
         }
-        match forked.map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))? {
+        match forked
+            .map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))?
+            .map(|p| p.as_raw())
+        {
             None => {
                 after_fork_in_child(&self.rt, id);
                 self.become_actor(id);
@@ -76,10 +79,8 @@ impl ActorWorld {
                 o.exitcode = Some(code);
             }
             let slot = self.rt.arena.actor(id);
-            if slot.exit_code().is_none() {
-                slot.set_exit_code(code);
-            }
-            slot.set_state(ActorState::Exited);
+            let recorded = slot.exit_code();
+            self.rt.arena.mark_exited(id, Some(recorded.unwrap_or(code)));
             slot.wake_joiners();
         }
     }
@@ -102,10 +103,9 @@ impl ActorWorld {
 
     /// `os._exit(code)` from any thread: ends the process now, without cleanup.
     pub(crate) fn hard_exit(&self, code: i32) -> ! {
-        let slot = self.rt.arena.actor(self.rt.process_actor());
-        slot.set_exit_code(code);
-        slot.set_state(ActorState::Exited);
-        slot.wake_joiners();
+        let me = self.rt.process_actor();
+        self.rt.arena.mark_exited(me, Some(code));
+        self.rt.arena.actor(me).wake_joiners();
         // SAFETY: _exit ends the process at once; nothing of ours needs unwinding.
         unsafe { libc::_exit(code) }
     }

@@ -15,7 +15,8 @@ use crate::engine::actor_world::ActorWorld;
 use crate::engine::arena::{Arena, ArenaCaps};
 use crate::engine::run_event::RunEvent;
 use crate::engine::runtime::Runtime;
-use crate::engine::supervisor::{RunLimits, StopReason, Supervisor, Watch};
+use crate::engine::limits::{Cap, CapExceeded, RunLimits};
+use crate::engine::supervisor::{StopReason, Supervisor, Watch};
 use crate::plan::ir::{ExpectKind, Program};
 
 /// How to run: the scenario's config with the command line's overrides applied.
@@ -106,10 +107,10 @@ fn run_once(
 ) -> Result<RunRecord, EngineError> {
     arena.reset();
     let main_id = arena
-        .alloc_actor(ActorKind::Process, None, 0, "main", "MainProcess")
+        .alloc_actor(ActorKind::Process, None, None, "main", "MainProcess")
         .expect("a fresh arena has room for the main actor");
     arena.actor(main_id).set_func(Some(program.main));
-    let mut detector = Detector::new(Duration::from_millis(10));
+    let mut detector = Detector::new(10);
     let mut deadlock = None;
     let mut cap = None;
     let child_program = program.clone();
@@ -121,12 +122,13 @@ fn run_once(
             |elapsed| {
                 if let Some((message, span)) = find_cap(arena) {
                     cap = Some((message, span));
-                    return Watch::Stop(StopReason::CapExceeded);
+                    return Watch::Stop(StopReason::CapExceeded(CapExceeded { cap: Cap::Processes, limit: 0 }));
                 }
-                let snap = arena.snapshot(elapsed);
-                match detector.feed(&snap, program) {
+                let snap = arena.snapshot();
+                match detector.observe(&snap, &program.facts) {
                     Some(found) => {
-                        deadlock = Some(found.summary(&snap, program, elapsed));
+                        let _ = elapsed;
+                        deadlock = Some(crate::checker::explain::summary(program, &snap, &found));
                         Watch::Stop(StopReason::Deadlock)
                     }
                     None => Watch::Continue,
@@ -136,11 +138,11 @@ fn run_once(
         .map_err(EngineError::Supervisor)?;
     let end = match (outcome.stopped, deadlock, cap) {
         (Some(StopReason::Deadlock), Some(d), _) => RunEnd::Deadlock(d),
-        (Some(StopReason::CapExceeded), _, Some((message, span))) => RunEnd::CapExceeded { message, span },
+        (Some(StopReason::CapExceeded(_)), _, Some((message, span))) => RunEnd::CapExceeded { message, span },
         (Some(StopReason::Interrupted), _, _) => RunEnd::Interrupted,
         (Some(_), _, _) => {
-            let snap = arena.snapshot(outcome.elapsed);
-            RunEnd::Hang { explanation: crate::checker::hang::hang_report(&snap, &program.source) }
+            let snap = arena.snapshot();
+            RunEnd::Hang { explanation: crate::checker::hang::hang_report(program, &snap) }
         }
         (None, _, _) => RunEnd::Completed,
     };
@@ -216,7 +218,7 @@ fn collect_record(
     main_exit: Option<i32>,
     duration: Duration,
 ) -> RunRecord {
-    let snap = arena.snapshot(duration);
+    let snap = arena.snapshot();
     let label = |id: u32| {
         snap.actors.iter().find(|a| a.id == id).map_or_else(|| format!("actor-{id}"), |a| a.label.clone())
     };

@@ -22,7 +22,7 @@ use crate::syntax::span::Span;
 impl ActorWorld {
     fn sync_err(&self, e: SyncError, mp: bool, span: Span) -> Unwind {
         match e {
-            SyncError::Cap(msg) => self.cap_unwind(&msg, span),
+            SyncError::Cap(cap) => self.cap_unwind(&cap.to_string(), span),
             e => Unwind::Raise(std::sync::Arc::new(e.to_exception(mp, span))),
         }
     }
@@ -171,7 +171,8 @@ impl ActorWorld {
             }
             (HandleKind::Barrier { .. }, Method::Wait) => {
                 let t = self.scaled(timeout_arg::wait_timeout(arg::opt_float(&args, 0, "timeout", span)?));
-                match Barrier(h.id).wait(&ctx, t, span).map_err(err)? {
+                let has_action = self.rt.barrier_actions.lock().contains_key(&h.id);
+                match Barrier(h.id).wait(&ctx, t, span, has_action).map_err(err)? {
                     BarrierArrival::Passed(i) => Ok(Value::Int(i128::from(i))),
                     BarrierArrival::RunAction(i) => {
                         let action = self.rt.barrier_actions.lock().get(&h.id).cloned();

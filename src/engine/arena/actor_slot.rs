@@ -196,6 +196,27 @@ impl ActorSlot {
         state_from(self.state.load(Ordering::Acquire))
     }
 
+    /// Wakes every thread blocked in `wait_exited` on this slot (in any process).
+    pub fn wake_joiners(&self) {
+        crate::engine::futex::wake_all(&self.state);
+    }
+
+    /// Blocks until the actor's state is `Exited` or `limit` passed; true if exited.
+    /// Whoever sets `Exited` calls `wake_joiners`.
+    pub fn wait_exited(&self, limit: Option<std::time::Duration>) -> bool {
+        let deadline = crate::engine::futex::deadline_after(limit);
+        loop {
+            let s = self.state.load(Ordering::Acquire);
+            if state_from(s) == Some(ActorState::Exited) {
+                return true;
+            }
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                return false;
+            }
+            crate::engine::futex::wait(&self.state, s, deadline);
+        }
+    }
+
     /// Returns the previous state.
     pub fn set_state(&self, s: ActorState) -> Option<ActorState> {
         state_from(self.state.swap(state_code(s), Ordering::AcqRel))

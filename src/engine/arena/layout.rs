@@ -16,6 +16,8 @@ pub struct ArenaCaps {
     pub resources: u32,
     /// Bytes of event log (printed output, exceptions, exit codes).
     pub log_bytes: usize,
+    /// Bytes of shared heap (the elements of `multiprocessing.Array`s).
+    pub heap_bytes: usize,
 }
 
 impl Default for ArenaCaps {
@@ -24,6 +26,7 @@ impl Default for ArenaCaps {
             actors: 1024,
             resources: 4096,
             log_bytes: 4 << 20,
+            heap_bytes: 1 << 20,
         }
     }
 }
@@ -52,6 +55,10 @@ pub struct Header {
     pub start_ns: AtomicU64,
     /// Bytes of the event log reserved so far (may overshoot the capacity once full).
     pub log_head: AtomicU64,
+    /// Heap words handed out so far this run.
+    pub heap_head: AtomicU64,
+    /// Nonzero once an actor hit a cap (the supervisor then stops the run).
+    pub cap_hit: AtomicU32,
 }
 
 /// Byte offsets of each area, computed once from the caps.
@@ -62,6 +69,9 @@ pub struct Layout {
     pub log_at: usize,
     /// Usable log bytes (a multiple of 8).
     pub log_len: usize,
+    pub heap_at: usize,
+    /// Heap words.
+    pub heap_words: usize,
     /// Total mapping length (whole pages).
     pub len: usize,
 }
@@ -85,12 +95,16 @@ impl Layout {
             128,
         );
         let log_len = caps.log_bytes / 8 * 8;
-        let len = round_up(log_at.checked_add(log_len)?, PAGE).max(PAGE);
+        let heap_at = round_up(log_at.checked_add(log_len)?, 128);
+        let heap_words = caps.heap_bytes / 8;
+        let len = round_up(heap_at.checked_add(heap_words * 8)?, PAGE).max(PAGE);
         Some(Layout {
             actors_at,
             res_at,
             log_at,
             log_len,
+            heap_at,
+            heap_words,
             len,
         })
     }
@@ -117,6 +131,7 @@ mod tests {
             actors: u32::MAX,
             resources: u32::MAX,
             log_bytes: usize::MAX,
+            heap_bytes: 4096,
         };
         assert!(Layout::new(caps).is_none());
     }

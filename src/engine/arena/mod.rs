@@ -248,6 +248,35 @@ impl Arena {
         }
     }
 
+    /// Reserves `words` consecutive 8-byte words of shared heap for this run; returns
+    /// the index of the first (see `heap_word`), or `None` when the heap is full.
+    pub fn heap_alloc(&self, words: usize) -> Option<usize> {
+        let h = &self.header().heap_head;
+        let cap = self.layout.heap_words as u64;
+        h.fetch_update(Ordering::AcqRel, Ordering::Relaxed, |n| {
+            n.checked_add(words as u64).filter(|end| *end <= cap)
+        })
+        .ok()
+        .map(|n| n as usize)
+    }
+
+    /// Heap word `i` (from `heap_alloc`). Panics beyond the heap (an engine bug).
+    pub fn heap_word(&self, i: usize) -> &AtomicU64 {
+        assert!(i < self.layout.heap_words, "heap word {i} out of range");
+        // SAFETY: in range (checked above) of the heap area, which is 128-aligned; heap
+        // words are only accessed atomically.
+        unsafe { &*(self.base.as_ptr().add(self.layout.heap_at) as *const AtomicU64).add(i) }
+    }
+
+    /// Records that an actor hit a cap; the supervisor stops the run when it sees it.
+    pub fn flag_cap_hit(&self) {
+        self.header().cap_hit.store(1, Ordering::Release);
+    }
+
+    pub fn cap_hit(&self) -> bool {
+        self.header().cap_hit.load(Ordering::Acquire) != 0
+    }
+
     /// Attaches a process-local object to resource `res`, replacing any previous one.
     /// The store's lock is held only for a map lookup, but a fork taken while another
     /// thread holds it would leave it locked in the child: fork from a quiet moment.
@@ -267,6 +296,8 @@ impl Arena {
         let actors = self.actor_count() as usize;
         let resources = self.res_count() as usize;
         let log = self.log().used();
+        let heap = (self.header().heap_head.load(Ordering::Relaxed) as usize).min(self.layout.heap_words);
+        self.zero(self.layout.heap_at, heap * 8);
         self.zero(self.layout.actors_at, actors * size_of::<ActorSlot>());
         self.zero(self.layout.res_at, resources * size_of::<ResRecord>());
         self.zero(self.layout.log_at, log);
@@ -277,10 +308,12 @@ impl Arena {
             &h.live_processes,
             &h.live_threads,
             &h.stop,
+            &h.cap_hit,
         ] {
             w.store(0, Ordering::Relaxed);
         }
         h.log_head.store(0, Ordering::Relaxed);
+        h.heap_head.store(0, Ordering::Relaxed);
         h.start_ns.store(now_ns(), Ordering::Relaxed);
         h.epoch.fetch_add(1, Ordering::Release);
         self.local.lock().clear();
@@ -332,6 +365,7 @@ mod tests {
             actors: 4,
             resources: 3,
             log_bytes: 256,
+            heap_bytes: 4096,
         })
         .unwrap()
     }
@@ -438,6 +472,7 @@ mod tests {
             actors: 4,
             resources: 1,
             log_bytes: 1 << 16,
+            heap_bytes: 4096,
         })
         .unwrap();
         std::thread::scope(|s| {
