@@ -18,6 +18,9 @@ pub(crate) struct Builder<'a> {
     pub(super) src: &'a str,
     pub(super) map: &'a OffsetMap,
     pub(super) diags: Vec<Diagnostic>,
+    /// Current expression nesting, bounded so deep chains (`not not ... x`) cannot
+    /// exhaust the stack.
+    pub(super) depth: usize,
 }
 
 /// Pairs that only delimit: keywords and punctuation carry no meaning once parsed.
@@ -92,6 +95,7 @@ impl<'a> Builder<'a> {
             src,
             map,
             diags: Vec::new(),
+            depth: 0,
         }
     }
 

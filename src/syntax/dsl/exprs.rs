@@ -2,6 +2,7 @@
 
 use super::Rule;
 use super::builder::{Builder, P, children, next};
+use crate::diag::Diagnostic;
 use crate::syntax::ast::{Arg, BinOp, BoolOp, CmpOp, Expr, ExprKind, UnaryOp};
 
 fn bin_op(rule: Rule) -> BinOp {
@@ -36,12 +37,34 @@ fn cmp_op(rule: Rule) -> CmpOp {
     }
 }
 
+/// Nesting of expression rules beyond which the builder gives up (each operator chain
+/// or bracket level adds a few).
+const MAX_DEPTH: usize = 400;
+const TOO_DEEP: &str = "expression is nested too deeply";
+
 fn boxed(e: Expr) -> Box<Expr> {
     Box::new(e)
 }
 
 impl Builder<'_> {
     pub(super) fn expr(&mut self, p: P<'_>) -> Expr {
+        if self.depth >= MAX_DEPTH {
+            let span = self.span(&p);
+            if !self.diags.iter().any(|d| d.message == TOO_DEEP) {
+                self.error(Diagnostic::error(TOO_DEEP, span));
+            }
+            return Expr {
+                kind: ExprKind::None,
+                span,
+            };
+        }
+        self.depth += 1;
+        let e = self.expr_at_depth(p);
+        self.depth -= 1;
+        e
+    }
+
+    fn expr_at_depth(&mut self, p: P<'_>) -> Expr {
         // Most levels pass a single child through: only measure a span when a node is made.
         let whole = p.clone();
         let kind = match p.as_rule() {

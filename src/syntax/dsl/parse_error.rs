@@ -162,7 +162,11 @@ pub(super) fn from_pest(
     let positives: Vec<Rule> = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         ErrorVariant::CustomError { message } => {
-            return Diagnostic::error(format!("cannot parse this: {message}"), map.span(pos, pos));
+            return Diagnostic::error(
+                "the input is nested too deeply to parse",
+                map.span(pos, pos),
+            )
+            .with_note(message.clone());
         }
     };
     let mut expected: Vec<&str> = Vec::new();
