@@ -163,7 +163,7 @@ fn scenario(name: &str, text: &str) -> (SourceFile, Scenario) {
     (f, sc)
 }
 
-fn text_of<'a>(f: &'a SourceFile, span: interp::syntax::span::Span) -> &'a str {
+fn text_of(f: &SourceFile, span: interp::syntax::span::Span) -> &str {
     &f.text[span.range()]
 }
 
