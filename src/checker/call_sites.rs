@@ -121,6 +121,7 @@ fn walk_expr(e: &Expr, f: &mut impl FnMut(&Expr)) {
         | ExprKind::Func(_)
         | ExprKind::Builtin(_)
         | ExprKind::ExcType(_)
+        | ExprKind::RunOutput
         | ExprKind::Lambda { .. } => {}
         ExprKind::Call {
             func,

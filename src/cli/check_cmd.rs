@@ -6,9 +6,17 @@ use std::path::{Path, PathBuf};
 use crate::cli::exit;
 use crate::cli::load::{LoadError, load};
 
-pub fn check(files: &[PathBuf], color: bool) -> u8 {
+/// Checks every scenario named, or found under a directory named.
+pub fn check(paths: &[PathBuf], color: bool) -> u8 {
+    let files = match crate::cli::discover::discover(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("interp: {e}");
+            return exit::INVALID;
+        }
+    };
     let mut worst = exit::OK;
-    for f in files {
+    for f in &files {
         match load(f, color) {
             Ok(_) => {}
             Err(LoadError::Invalid(text)) => {

@@ -41,6 +41,7 @@ impl Interp<'_> {
                 let args = self.eval_args(args, kwargs, None, frame)?;
                 self.call_method(&recv, *method, args, span)?
             }
+            ExprKind::RunOutput => Value::str(&self.world.run_output()),
             ExprKind::BoundMethod { obj, method } => {
                 let recv = self.eval(obj, frame)?;
                 Value::BoundMethod(Arc::new((recv, *method)))

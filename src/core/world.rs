@@ -71,6 +71,9 @@ pub trait World {
 
     fn set_item(&self, recv: Handle, index: &Value, value: Value, span: Span) -> Res<()>;
 
+    /// Everything the run printed so far (all actors, in order): `output` in claims.
+    fn run_output(&self) -> String;
+
     /// Called between statements: the engine's chance to record progress, honour a
     /// teardown request and, under `--stress`, perturb the schedule.
     fn tick(&self, span: Span) -> Res<()>;

@@ -108,6 +108,18 @@ impl World for ActorWorld {
         }
     }
 
+    fn run_output(&self) -> String {
+        let mut out = String::new();
+        for (_, t, b) in self.rt.arena.log().read_all() {
+            if let Some(crate::engine::run_event::RunEvent::Output(s)) =
+                crate::engine::run_event::RunEvent::decode(t, &b)
+            {
+                out.push_str(&s);
+            }
+        }
+        out
+    }
+
     fn tick(&self, _span: Span) -> Res<()> {
         self.progress();
         if self.rt.stress {

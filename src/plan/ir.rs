@@ -194,6 +194,8 @@ pub enum ExprKind {
         obj: Box<Expr>,
         method: Method,
     },
+    /// `output` in a claim: everything the run printed so far, as one string.
+    RunOutput,
     /// `obj.method(args)`: dispatched on the receiver's runtime kind.
     Method {
         obj: Box<Expr>,

@@ -804,6 +804,7 @@ pub fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
         | ExprKind::Func(_)
         | ExprKind::Builtin(_)
         | ExprKind::ExcType(_)
+        | ExprKind::RunOutput
         | ExprKind::Lambda { .. } => {}
         ExprKind::Call {
             func,

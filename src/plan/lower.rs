@@ -764,6 +764,11 @@ impl<'a> Lowerer<'a> {
     pub fn lower_expr(&mut self, e: &ast::Expr) -> Expr {
         use ast::ExprKind as E;
         let kind = match &e.kind {
+            // In a claim, `output` is the run's whole printed output, unless the
+            // scenario has a variable of that name.
+            E::Name(n) if self.in_expect && n == "output" && matches!(self.resolve(n), Resolved::Unbound) => {
+                ExprKind::RunOutput
+            }
             E::Name(n) => return self.lower_name(n, e.span),
             E::None => ExprKind::Const(Const::None),
             E::Bool(b) => ExprKind::Const(Const::Bool(*b)),

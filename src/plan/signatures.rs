@@ -445,7 +445,7 @@ pub fn check_call(what: &str, sig: &Sig<'_>, call: &CallShape<'_>, span: Span) -
         given.push(name);
     }
     if !call.star {
-        let missing: Vec<&str> = sig.params[..sig.required]
+        let missing: Vec<&str> = sig.params[..sig.required.min(sig.params.len())]
             .iter()
             .enumerate()
             .filter(|(i, p)| *i >= call.positional && !given.contains(p))
