@@ -76,6 +76,7 @@ impl ActorWorld {
                 let item = args.get(0, "obj").cloned().unwrap_or(Value::None);
                 let block = m == Method::Put && arg::flag(&args, 1, "block", true);
                 let t = arg::opt_float(&args, 2, "timeout", span)?.map(|t| self.rt.real(t.max(0.0)));
+                *LAST_PUT.lock() = span;
                 channel::queue_put(h.id, &item, block, t, span, &ctx).map(|_| Value::None)
             }
             (HandleKind::MpQueue { .. }, Method::Get | Method::GetNowait) => {
@@ -142,9 +143,35 @@ impl ActorWorld {
     /// At a process's end: wait until its queue feeders flushed everything (the
     /// join-before-drain mechanism), with the wait recorded.
     pub(crate) fn flush_queues_at_exit(&self) {
-        channel::flush_at_exit(Span::default(), &self.ctx());
+        // The wait shows the last `put` of the process: what left data to flush.
+        let span = *LAST_PUT.lock();
+        channel::flush_at_exit(span, &self.ctx());
     }
 }
+
+/// Copies what the channels keep in their records' payloads (queue length, bytes in
+/// the pipe) into the fields the checker reads.
+pub fn fill_channel_state(arena: &crate::engine::arena::Arena, snap: &mut crate::checker::snapshot::Snapshot) {
+    for r in &mut snap.resources {
+        let rec = arena.res(r.id);
+        match r.kind {
+            HandleKind::MpQueue { .. } => {
+                let q = payload_as::<MpQueueShared>(rec);
+                r.count = q.qsize();
+                r.pending_bytes = q.pending_bytes();
+            }
+            HandleKind::Connection => {
+                let me = payload_as::<ConnShared>(rec);
+                let peer = payload_as::<ConnShared>(arena.res(me.peer()));
+                r.pending_bytes = me.pending_from(peer);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The span of this process's last `put` on a multiprocessing queue.
+static LAST_PUT: parking_lot::Mutex<Span> = parking_lot::Mutex::new(Span { start: 0, end: 0 });
 
 /// An anonymous pipe's capacity here (`F_GETPIPE_SZ`), what the checker compares with.
 const PIPE_CAPACITY: i64 = 65_536;

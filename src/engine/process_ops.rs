@@ -116,6 +116,7 @@ impl ActorWorld {
 /// not survive the fork.
 fn after_fork_in_child(rt: &crate::engine::runtime::Runtime, id: ActorId) {
     rt.process_actor.store(id, std::sync::atomic::Ordering::Relaxed);
-    rt.actors.lock().clear();
+    // Keep only the child's own object: it holds the target and arguments to run.
+    rt.actors.lock().retain(|k, _| *k == id);
 }
 

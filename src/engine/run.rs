@@ -124,7 +124,7 @@ fn run_once(
                     cap = Some((message, span));
                     return Watch::Stop(StopReason::CapExceeded(CapExceeded { cap: Cap::Processes, limit: 0 }));
                 }
-                let snap = arena.snapshot();
+                let snap = snapshot(arena);
                 match detector.observe(&snap, &program.facts) {
                     Some(found) => {
                         let _ = elapsed;
@@ -141,7 +141,7 @@ fn run_once(
         (Some(StopReason::CapExceeded(_)), _, Some((message, span))) => RunEnd::CapExceeded { message, span },
         (Some(StopReason::Interrupted), _, _) => RunEnd::Interrupted,
         (Some(_), _, _) => {
-            let snap = arena.snapshot();
+            let snap = snapshot(arena);
             RunEnd::Hang { explanation: crate::checker::hang::hang_report(program, &snap) }
         }
         (None, _, _) => RunEnd::Completed,
@@ -218,7 +218,7 @@ fn collect_record(
     main_exit: Option<i32>,
     duration: Duration,
 ) -> RunRecord {
-    let snap = arena.snapshot();
+    let snap = snapshot(arena);
     let label = |id: u32| {
         snap.actors.iter().find(|a| a.id == id).map_or_else(|| format!("actor-{id}"), |a| a.label.clone())
     };
@@ -274,4 +274,11 @@ fn collect_record(
         }
     }
     record
+}
+
+/// The arena's snapshot, with the channels' own counters filled in.
+fn snapshot(arena: &Arena) -> crate::checker::snapshot::Snapshot {
+    let mut snap = arena.snapshot();
+    crate::engine::channel_calls::fill_channel_state(arena, &mut snap);
+    snap
 }
