@@ -9,7 +9,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return exit::code(if e.use_stderr() { exit::INVALID } else { exit::OK });
+            return exit::code(if e.use_stderr() {
+                exit::INVALID
+            } else {
+                exit::OK
+            });
         }
     };
     let color = std::io::stderr().is_terminal();
@@ -22,7 +26,9 @@ fn main() -> ExitCode {
         }
         Command::Test(args) => {
             let _ = interp::engine::interrupt::install();
-            test_cmd::run_tests(args, &mut |path, opts| run_cmd::run_and_grade(path, opts, None, false))
+            test_cmd::run_tests(args, &mut |path, opts| {
+                run_cmd::run_and_grade(path, opts, None, false)
+            })
         }
     };
     exit::code(code)

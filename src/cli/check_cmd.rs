@@ -35,7 +35,11 @@ pub fn check(paths: &[PathBuf], color: bool) -> u8 {
 pub fn graph(file: &Path, dot: bool, color: bool) -> u8 {
     match load(file, color) {
         Ok(p) => {
-            let text = if dot { crate::plan::graph::render_dot(&p) } else { crate::plan::graph::render_text(&p) };
+            let text = if dot {
+                crate::plan::graph::render_dot(&p)
+            } else {
+                crate::plan::graph::render_text(&p)
+            };
             let _ = std::io::stdout().write_all(text.as_bytes());
             exit::OK
         }

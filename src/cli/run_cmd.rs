@@ -12,7 +12,12 @@ use crate::engine::run::run_scenario;
 use crate::report::{ScenarioOutcome, ScenarioResult, TextStyle};
 
 /// Loads, runs and grades one scenario.
-pub fn run_and_grade(path: &Path, opts: &RunOptions, replay: Option<u64>, color: bool) -> ScenarioOutcome {
+pub fn run_and_grade(
+    path: &Path,
+    opts: &RunOptions,
+    replay: Option<u64>,
+    color: bool,
+) -> ScenarioOutcome {
     let program = match load(path, color) {
         Ok(p) => p,
         Err(LoadError::Invalid(text)) => return ScenarioOutcome::Invalid(text),
@@ -38,7 +43,13 @@ pub fn run(args: &RunArgs) -> u8 {
             let text = match args.format {
                 Format::Text => {
                     let tty = std::io::stdout().is_terminal();
-                    crate::report::text::render(report, TextStyle { color: tty, unicode: tty })
+                    crate::report::text::render(
+                        report,
+                        TextStyle {
+                            color: tty,
+                            unicode: tty,
+                        },
+                    )
                 }
                 Format::Json => {
                     let result = ScenarioResult {
@@ -50,7 +61,11 @@ pub fn run(args: &RunArgs) -> u8 {
                 }
             };
             let _ = out.write_all(text.as_bytes());
-            if report.passed() { exit::OK } else { exit::CLAIM_FAILED }
+            if report.passed() {
+                exit::OK
+            } else {
+                exit::CLAIM_FAILED
+            }
         }
         ScenarioOutcome::Invalid(text) => {
             eprint!("{text}");

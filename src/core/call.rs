@@ -35,11 +35,21 @@ impl Interp<'_> {
         match b {
             Builtin::Print => {
                 let text = print_text(&args, span)?;
-                self.world.call_builtin(self, Builtin::Print, Args::new(vec![Value::str(&text)]), span)
+                self.world.call_builtin(
+                    self,
+                    Builtin::Print,
+                    Args::new(vec![Value::str(&text)]),
+                    span,
+                )
             }
             Builtin::Next => {
                 let it = args.pos.first().cloned().unwrap_or(Value::None);
-                self.call_method(&it, Method::Next, Args::new(args.pos.into_iter().skip(1).collect()), span)
+                self.call_method(
+                    &it,
+                    Method::Next,
+                    Args::new(args.pos.into_iter().skip(1).collect()),
+                    span,
+                )
             }
             _ => match builtins::call_pure(b, &args, span) {
                 Some(r) => r,

@@ -13,11 +13,24 @@ use crate::syntax::span::Span;
 /// A running iteration: plain sequences are walked by index (so a list appended to
 /// while iterated yields the new items, as in Python); engine iterables by method calls.
 pub(crate) enum ValueIter {
-    Range { next: i128, stop: i128, step: i128 },
-    List { list: Value, i: usize },
-    Items { items: Vec<Value>, i: usize },
+    Range {
+        next: i128,
+        stop: i128,
+        step: i128,
+    },
+    List {
+        list: Value,
+        i: usize,
+    },
+    Items {
+        items: Vec<Value>,
+        i: usize,
+    },
     /// Shared `Array`: `get_item` by index until IndexError.
-    Array { h: Handle, i: i128 },
+    Array {
+        h: Handle,
+        i: i128,
+    },
     /// `pool.imap(...)`: `next()` until StopIteration.
     Next(Handle),
 }
@@ -31,12 +44,22 @@ impl Interp<'_> {
             ExprKind::Func(f) => Value::Func(*f),
             ExprKind::Builtin(b) => Value::Builtin(*b),
             ExprKind::ExcType(t) => Value::ExcType(*t),
-            ExprKind::Call { func, args, kwargs, star } => {
+            ExprKind::Call {
+                func,
+                args,
+                kwargs,
+                star,
+            } => {
                 let f = self.eval(func, frame)?;
                 let args = self.eval_args(args, kwargs, star.as_deref(), frame)?;
                 self.call(&f, args, span)?
             }
-            ExprKind::Method { obj, method, args, kwargs } => {
+            ExprKind::Method {
+                obj,
+                method,
+                args,
+                kwargs,
+            } => {
                 let recv = self.eval(obj, frame)?;
                 let args = self.eval_args(args, kwargs, None, frame)?;
                 self.call_method(&recv, *method, args, span)?
@@ -54,7 +77,11 @@ impl Interp<'_> {
                 other => {
                     return Err(Unwind::raise(
                         ExcType::AttributeError,
-                        format!("'{}' object has no attribute '{}'", other.type_name(), attr.name()),
+                        format!(
+                            "'{}' object has no attribute '{}'",
+                            other.type_name(),
+                            attr.name()
+                        ),
                         span,
                     ));
                 }
@@ -74,7 +101,13 @@ impl Interp<'_> {
                         let triple = Value::tuple(vec![lo, hi, step]);
                         self.world.get_item(*h, &triple, span)?
                     }
-                    _ => crate::core::subscript::slice(&o, opt_ref(&lo), opt_ref(&hi), opt_ref(&step), span)?,
+                    _ => crate::core::subscript::slice(
+                        &o,
+                        opt_ref(&lo),
+                        opt_ref(&hi),
+                        opt_ref(&step),
+                        span,
+                    )?,
                 }
             }
             ExprKind::Unary(op, v) => {
@@ -136,7 +169,9 @@ impl Interp<'_> {
                                 None => v,
                             };
                             match spec {
-                                Some(spec) => s.push_str(&format::format_value(&v, spec, expr.span)?),
+                                Some(spec) => {
+                                    s.push_str(&format::format_value(&v, spec, expr.span)?)
+                                }
                                 None => s.push_str(&repr::str(&v)),
                             }
                         }
@@ -149,9 +184,17 @@ impl Interp<'_> {
                 for p in captures {
                     captured.push(self.load(*p, frame, span)?);
                 }
-                Value::Closure(Arc::new(Closure { func: *func, captured }))
+                Value::Closure(Arc::new(Closure {
+                    func: *func,
+                    captured,
+                }))
             }
-            ExprKind::ListComp { elt, target, iter: it, cond } => {
+            ExprKind::ListComp {
+                elt,
+                target,
+                iter: it,
+                cond,
+            } => {
                 let src = self.eval(it, frame)?;
                 let mut iter = self.iterate(&src, span)?;
                 let mut out = Vec::new();
@@ -218,7 +261,13 @@ impl Interp<'_> {
     }
 
     /// `recv.m(args)`: engine objects go to the world; plain values to `plain_methods`.
-    pub(crate) fn call_method(&mut self, recv: &Value, m: Method, args: Args, span: Span) -> Res<Value> {
+    pub(crate) fn call_method(
+        &mut self,
+        recv: &Value,
+        m: Method,
+        args: Args,
+        span: Span,
+    ) -> Res<Value> {
         match recv {
             Value::Handle(h) => {
                 if m == Method::WaitFor && matches!(h.kind, HandleKind::Condition { .. }) {
@@ -230,7 +279,11 @@ impl Interp<'_> {
                 Some(r) => r,
                 None => Err(Unwind::raise(
                     ExcType::AttributeError,
-                    format!("'{}' object has no attribute '{}'", recv.type_name(), m.name()),
+                    format!(
+                        "'{}' object has no attribute '{}'",
+                        recv.type_name(),
+                        m.name()
+                    ),
                     span,
                 )),
             },
@@ -258,14 +311,17 @@ impl Interp<'_> {
                 }
                 wait_args.pos.push(Value::Float(left));
             }
-            self.world.call_method(self, cond, Method::Wait, wait_args, span)?;
+            self.world
+                .call_method(self, cond, Method::Wait, wait_args, span)?;
             result = self.call(&pred, Args::default(), span)?;
         }
         Ok(result)
     }
 
     fn now(&mut self, span: Span) -> Res<f64> {
-        let t = self.world.call_builtin(self, Builtin::Monotonic, Args::default(), span)?;
+        let t = self
+            .world
+            .call_builtin(self, Builtin::Monotonic, Args::default(), span)?;
         to_f64(&t, span)
     }
 
@@ -285,8 +341,15 @@ impl Interp<'_> {
 
     pub(crate) fn iterate(&mut self, v: &Value, span: Span) -> Res<ValueIter> {
         Ok(match v {
-            Value::Range(a, b, s) => ValueIter::Range { next: *a, stop: *b, step: *s },
-            Value::List(_) => ValueIter::List { list: v.clone(), i: 0 },
+            Value::Range(a, b, s) => ValueIter::Range {
+                next: *a,
+                stop: *b,
+                step: *s,
+            },
+            Value::List(_) => ValueIter::List {
+                list: v.clone(),
+                i: 0,
+            },
             Value::Handle(h) => match h.kind {
                 HandleKind::Array => ValueIter::Array { h: *h, i: 0 },
                 HandleKind::ImapIter => ValueIter::Next(*h),
@@ -298,14 +361,21 @@ impl Interp<'_> {
                     ));
                 }
             },
-            _ => ValueIter::Items { items: iter::to_vec(v, span)?, i: 0 },
+            _ => ValueIter::Items {
+                items: iter::to_vec(v, span)?,
+                i: 0,
+            },
         })
     }
 
     pub(crate) fn next_item(&mut self, it: &mut ValueIter, span: Span) -> Res<Option<Value>> {
         Ok(match it {
             ValueIter::Range { next, stop, step } => {
-                let more = if *step > 0 { *next < *stop } else { *next > *stop };
+                let more = if *step > 0 {
+                    *next < *stop
+                } else {
+                    *next > *stop
+                };
                 if !more {
                     return Ok(None);
                 }
@@ -313,7 +383,10 @@ impl Interp<'_> {
                 *next += *step;
                 Some(Value::Int(v))
             }
-            ValueIter::List { list: Value::List(l), i } => {
+            ValueIter::List {
+                list: Value::List(l),
+                i,
+            } => {
                 let item = l.lock().get(*i).cloned();
                 *i += 1;
                 item
@@ -333,7 +406,10 @@ impl Interp<'_> {
                 Err(e) => return Err(e),
             },
             ValueIter::Next(h) => {
-                match self.world.call_method(self, *h, Method::Next, Args::default(), span) {
+                match self
+                    .world
+                    .call_method(self, *h, Method::Next, Args::default(), span)
+                {
                     Ok(v) => Some(v),
                     Err(Unwind::Raise(e)) if e.ty == ExcType::StopIteration => None,
                     Err(e) => return Err(e),

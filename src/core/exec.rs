@@ -39,7 +39,9 @@ impl Interp<'_> {
                 let v = self.eval(value, frame)?;
                 self.assign(target, v, frame, stmt.span)?;
             }
-            StmtKind::AugAssign(target, op, value) => self.aug_assign(target, *op, value, frame, stmt.span)?,
+            StmtKind::AugAssign(target, op, value) => {
+                self.aug_assign(target, *op, value, frame, stmt.span)?
+            }
             StmtKind::If(branches, orelse) => {
                 for (cond, body) in branches {
                     if self.eval(cond, frame)?.truthy() {
@@ -73,7 +75,12 @@ impl Interp<'_> {
             }
             StmtKind::Pass => {}
             StmtKind::With(items, body) => return self.exec_with(items, 0, body, frame, stmt.span),
-            StmtKind::Try { body, handlers, orelse, finally } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => {
                 return self.exec_try(body, handlers, orelse, finally, frame);
             }
             StmtKind::Raise(e) => return Err(self.raise_stmt(e.as_ref(), frame, stmt.span)?),
@@ -142,7 +149,8 @@ impl Interp<'_> {
                 | HandleKind::RLock { .. }
                 | HandleKind::Condition { .. }
                 | HandleKind::Semaphore { .. } => {
-                    self.world.call_method(self, *h, Method::Acquire, Args::default(), span)
+                    self.world
+                        .call_method(self, *h, Method::Acquire, Args::default(), span)
                 }
                 HandleKind::Pool { .. } | HandleKind::Executor { .. } | HandleKind::Connection => {
                     Ok(mgr.clone())
@@ -163,7 +171,9 @@ impl Interp<'_> {
             HandleKind::Connection => Method::Close,
             _ => Method::Release,
         };
-        self.world.call_method(self, *h, m, Args::default(), span).map(|_| ())
+        self.world
+            .call_method(self, *h, m, Args::default(), span)
+            .map(|_| ())
     }
 
     fn exec_try(
@@ -219,22 +229,37 @@ impl Interp<'_> {
         Ok(None)
     }
 
-    fn raise_stmt(&mut self, e: Option<&crate::plan::ir::Expr>, frame: &mut Frame, span: Span) -> Res<Unwind> {
+    fn raise_stmt(
+        &mut self,
+        e: Option<&crate::plan::ir::Expr>,
+        frame: &mut Frame,
+        span: Span,
+    ) -> Res<Unwind> {
         let Some(e) = e else {
             return Ok(match self.handling.last() {
                 Some(exc) => Unwind::Raise(exc.clone()),
-                None => Unwind::raise(ExcType::RuntimeError, "No active exception to reraise", span),
+                None => Unwind::raise(
+                    ExcType::RuntimeError,
+                    "No active exception to reraise",
+                    span,
+                ),
             });
         };
         Ok(match self.eval(e, frame)? {
             Value::Exception(exc) => {
                 // Report where it was raised, not where it was built.
-                Unwind::Raise(Arc::new(Exception { span, ..(*exc).clone() }))
+                Unwind::Raise(Arc::new(Exception {
+                    span,
+                    ..(*exc).clone()
+                }))
             }
             Value::ExcType(t) => Unwind::raise(t, "", span),
             other => Unwind::raise(
                 ExcType::TypeError,
-                format!("exceptions must derive from BaseException, not {}", other.type_name()),
+                format!(
+                    "exceptions must derive from BaseException, not {}",
+                    other.type_name()
+                ),
                 span,
             ),
         })
@@ -247,7 +272,13 @@ impl Interp<'_> {
         }
     }
 
-    pub(crate) fn assign(&mut self, target: &Target, v: Value, frame: &mut Frame, span: Span) -> Res<()> {
+    pub(crate) fn assign(
+        &mut self,
+        target: &Target,
+        v: Value,
+        frame: &mut Frame,
+        span: Span,
+    ) -> Res<()> {
         match target {
             Target::Place(p) => self.store(*p, v, frame),
             Target::Attr(obj, attr) => {
@@ -257,7 +288,11 @@ impl Interp<'_> {
                     other => {
                         return Err(Unwind::raise(
                             ExcType::AttributeError,
-                            format!("'{}' object has no attribute '{}'", other.type_name(), attr.name()),
+                            format!(
+                                "'{}' object has no attribute '{}'",
+                                other.type_name(),
+                                attr.name()
+                            ),
                             span,
                         ));
                     }
@@ -312,7 +347,11 @@ impl Interp<'_> {
                 let Value::Handle(h) = o else {
                     return Err(Unwind::raise(
                         ExcType::AttributeError,
-                        format!("'{}' object has no attribute '{}'", o.type_name(), attr.name()),
+                        format!(
+                            "'{}' object has no attribute '{}'",
+                            o.type_name(),
+                            attr.name()
+                        ),
                         span,
                     ));
                 };
@@ -350,7 +389,11 @@ impl Interp<'_> {
                 crate::core::subscript::del_index(&o, &i, span)?;
             }
             _ => {
-                return Err(Unwind::raise(ExcType::TypeError, "cannot delete this target", span));
+                return Err(Unwind::raise(
+                    ExcType::TypeError,
+                    "cannot delete this target",
+                    span,
+                ));
             }
         }
         Ok(())
@@ -379,7 +422,10 @@ fn exc_matches(ty: ExcType, class: &Value, span: Span) -> Res<bool> {
 fn not_a_context_manager(v: &Value, span: Span) -> Unwind {
     Unwind::raise(
         ExcType::TypeError,
-        format!("'{}' object does not support the context manager protocol", v.type_name()),
+        format!(
+            "'{}' object does not support the context manager protocol",
+            v.type_name()
+        ),
         span,
     )
 }

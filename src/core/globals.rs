@@ -15,7 +15,9 @@ pub struct Globals {
 
 impl Globals {
     pub fn new(n: usize) -> Globals {
-        Globals { slots: (0..n).map(|_| Mutex::new(None)).collect() }
+        Globals {
+            slots: (0..n).map(|_| Mutex::new(None)).collect(),
+        }
     }
 
     pub fn get(&self, slot: u16) -> Option<Value> {

@@ -34,13 +34,24 @@ pub(crate) struct Frame {
 
 impl<'a> Interp<'a> {
     pub fn new(program: &'a Program, globals: &'a Globals, world: &'a dyn World) -> Interp<'a> {
-        Interp { program, globals, world, depth: 0, handling: Vec::new() }
+        Interp {
+            program,
+            globals,
+            world,
+            depth: 0,
+            handling: Vec::new(),
+        }
     }
 
     /// Runs the module body (the main actor's code).
     pub fn run_main(&mut self) -> Res<()> {
-        self.call_function(self.program.main, Vec::new(), Args::default(), self.program_span())
-            .map(|_| ())
+        self.call_function(
+            self.program.main,
+            Vec::new(),
+            Args::default(),
+            self.program_span(),
+        )
+        .map(|_| ())
     }
 
     fn program_span(&self) -> Span {
@@ -63,7 +74,10 @@ impl<'a> Interp<'a> {
             ));
         }
         let f = &self.program.functions[func as usize];
-        let mut frame = Frame { locals: vec![None; f.n_locals as usize], func };
+        let mut frame = Frame {
+            locals: vec![None; f.n_locals as usize],
+            func,
+        };
         self.bind_args(f, &mut frame, captured, args, span)?;
         self.depth += 1;
         let result = self.exec_block(&f.body, &mut frame);
@@ -86,7 +100,10 @@ impl Interp<'_> {
     /// the module scope, after main has finished.
     pub fn eval_in_module(&mut self, e: &crate::plan::ir::Expr) -> Res<Value> {
         let main = &self.program.functions[self.program.main as usize];
-        let mut frame = Frame { locals: vec![None; main.n_locals as usize], func: self.program.main };
+        let mut frame = Frame {
+            locals: vec![None; main.n_locals as usize],
+            func: self.program.main,
+        };
         self.eval(e, &mut frame)
     }
 }

@@ -15,7 +15,10 @@ use crate::syntax::span::Span;
 
 impl ActorWorld {
     pub(crate) fn ctx(&self) -> ActorCtx<'_> {
-        ActorCtx { arena: &self.rt.arena, actor: self.actor() }
+        ActorCtx {
+            arena: &self.rt.arena,
+            actor: self.actor(),
+        }
     }
 
     pub(crate) fn emit(&self, e: &RunEvent) {
@@ -51,7 +54,11 @@ impl ActorWorld {
             ActorKind::Process => None,
             ActorKind::Thread => Some(self.rt.process_actor()),
         };
-        match self.rt.arena.alloc_actor(kind, Some(self.actor()), process, label, name) {
+        match self
+            .rt
+            .arena
+            .alloc_actor(kind, Some(self.actor()), process, label, name)
+        {
             Ok(id) => {
                 let slot = self.rt.arena.actor(id);
                 slot.set_func(func);
@@ -63,7 +70,10 @@ impl ActorWorld {
     }
 
     pub(crate) fn alloc_res(&self, kind: HandleKind, label: &str, span: Span) -> Res<ResId> {
-        self.rt.arena.alloc_res(kind, label).map_err(|e| self.cap_unwind(&e.to_string(), span))
+        self.rt
+            .arena
+            .alloc_res(kind, label)
+            .map_err(|e| self.cap_unwind(&e.to_string(), span))
     }
 
     pub(crate) fn heap_alloc(&self, words: usize, span: Span) -> Res<usize> {
@@ -74,7 +84,10 @@ impl ActorWorld {
     }
 
     pub(crate) fn cap_unwind(&self, message: &str, span: Span) -> Unwind {
-        self.emit(&RunEvent::Cap { message: message.to_string(), span });
+        self.emit(&RunEvent::Cap {
+            message: message.to_string(),
+            span,
+        });
         self.rt.arena.flag_cap_hit();
         Unwind::raise(ExcType::RuntimeError, format!("interp: {message}"), span)
     }
@@ -107,7 +120,14 @@ impl ActorWorld {
         if self.actor_exited(id) {
             return true;
         }
-        self.begin_wait(Wait { op: WaitOp::Join, res: None, target: Some(id), span, timed: limit.is_some(), detail: 0 });
+        self.begin_wait(Wait {
+            op: WaitOp::Join,
+            res: None,
+            target: Some(id),
+            span,
+            timed: limit.is_some(),
+            detail: 0,
+        });
         let exited = self.rt.arena.actor(id).wait_exited(limit);
         self.end_wait();
         exited

@@ -26,7 +26,11 @@ pub struct ActorWorld {
 impl ActorWorld {
     pub fn new(rt: Arc<Runtime>, actor: ActorId) -> ActorWorld {
         let rng = ChaCha8Rng::seed_from_u64(rt.seed ^ (u64::from(actor) << 32) ^ 0x9e37_79b9);
-        ActorWorld { rt, actor: Cell::new(actor), rng: RefCell::new(rng) }
+        ActorWorld {
+            rt,
+            actor: Cell::new(actor),
+            rng: RefCell::new(rng),
+        }
     }
 
     pub fn actor(&self) -> ActorId {
@@ -102,7 +106,10 @@ impl World for ActorWorld {
             HandleKind::Array => self.array_set(recv, index, value, span),
             _ => Err(Unwind::raise(
                 ExcType::TypeError,
-                format!("'{}' object does not support item assignment", recv.kind.python_name()),
+                format!(
+                    "'{}' object does not support item assignment",
+                    recv.kind.python_name()
+                ),
                 span,
             )),
         }
@@ -132,7 +139,11 @@ impl World for ActorWorld {
 pub(crate) fn no_attribute(recv: Handle, attr: Attr, span: Span) -> Unwind {
     Unwind::raise(
         ExcType::AttributeError,
-        format!("'{}' object has no attribute '{}'", recv.kind.python_name(), attr.name()),
+        format!(
+            "'{}' object has no attribute '{}'",
+            recv.kind.python_name(),
+            attr.name()
+        ),
         span,
     )
 }
@@ -140,7 +151,11 @@ pub(crate) fn no_attribute(recv: Handle, attr: Attr, span: Span) -> Unwind {
 pub(crate) fn no_method(recv: Handle, m: Method, span: Span) -> Unwind {
     Unwind::raise(
         ExcType::AttributeError,
-        format!("'{}' object has no attribute '{}'", recv.kind.python_name(), m.name()),
+        format!(
+            "'{}' object has no attribute '{}'",
+            recv.kind.python_name(),
+            m.name()
+        ),
         span,
     )
 }

@@ -30,9 +30,17 @@ impl ActorWorld {
         let (target, fargs, timer_delay) = if b == Builtin::Timer {
             let delay = arg::float(args.get(0, "interval").unwrap_or(&Value::None), span)?;
             let f = args.get(1, "function").cloned();
-            (f, call_args(&args, 2, "args", 3, "kwargs", span)?, Some(delay))
+            (
+                f,
+                call_args(&args, 2, "args", 3, "kwargs", span)?,
+                Some(delay),
+            )
         } else {
-            (arg::opt(&args, 1, "target").cloned(), call_args(&args, 3, "args", 4, "kwargs", span)?, None)
+            (
+                arg::opt(&args, 1, "target").cloned(),
+                call_args(&args, 3, "args", 4, "kwargs", span)?,
+                None,
+            )
         };
         let label = self.rt.label_at(span);
         let name = match arg::string(&args, 2, "name") {
@@ -51,7 +59,14 @@ impl ActorWorld {
             Some(Value::Closure(c)) => Some(c.func),
             _ => None,
         };
-        let id = self.alloc_actor(kind, label.as_deref().unwrap_or(&name), &name, func, daemon, span)?;
+        let id = self.alloc_actor(
+            kind,
+            label.as_deref().unwrap_or(&name),
+            &name,
+            func,
+            daemon,
+            span,
+        )?;
         self.rt.actors.lock().insert(
             id,
             ActorObj {
@@ -84,7 +99,10 @@ impl ActorWorld {
                 let n = self.rt.thread_counter.fetch_add(1, Relaxed) + 1;
                 match target {
                     Some(Value::Func(f)) => {
-                        format!("Thread-{n} ({})", self.rt.program.functions[*f as usize].name)
+                        format!(
+                            "Thread-{n} ({})",
+                            self.rt.program.functions[*f as usize].name
+                        )
                     }
                     _ => format!("Thread-{n}"),
                 }
@@ -101,17 +119,25 @@ impl ActorWorld {
             }
             (_, Method::IsAlive) => Ok(Value::Bool(self.is_alive(h))),
             (_, Method::Run) => self.run_inline(h, span),
-            (HandleKind::Thread | HandleKind::Timer, Method::GetName) => self.actor_attr(h, Attr::Name, span),
+            (HandleKind::Thread | HandleKind::Timer, Method::GetName) => {
+                self.actor_attr(h, Attr::Name, span)
+            }
             (HandleKind::Thread | HandleKind::Timer, Method::SetName) => {
                 let v = args.pos.first().cloned().unwrap_or(Value::None);
-                self.set_actor_attr(h, Attr::Name, v, span).map(|_| Value::None)
+                self.set_actor_attr(h, Attr::Name, v, span)
+                    .map(|_| Value::None)
             }
             (HandleKind::Thread | HandleKind::Timer, Method::SetDaemon) => {
                 let v = args.pos.first().cloned().unwrap_or(Value::None);
-                self.set_actor_attr(h, Attr::Daemon, v, span).map(|_| Value::None)
+                self.set_actor_attr(h, Attr::Daemon, v, span)
+                    .map(|_| Value::None)
             }
-            (HandleKind::Thread | HandleKind::Timer, Method::IsDaemon) => Ok(Value::Bool(self.is_daemon(h.id))),
-            (HandleKind::Timer, Method::Cancel) => self.timer_cancel(h.id, span).map(|_| Value::None),
+            (HandleKind::Thread | HandleKind::Timer, Method::IsDaemon) => {
+                Ok(Value::Bool(self.is_daemon(h.id)))
+            }
+            (HandleKind::Timer, Method::Cancel) => {
+                self.timer_cancel(h.id, span).map(|_| Value::None)
+            }
             (HandleKind::Process, Method::Terminate) => self.signal_process(h, libc::SIGTERM, span),
             (HandleKind::Process, Method::Kill) => self.signal_process(h, libc::SIGKILL, span),
             (HandleKind::Process, Method::Close) => {
@@ -133,13 +159,25 @@ impl ActorWorld {
         {
             let mut actors = self.rt.actors.lock();
             let Some(obj) = actors.get_mut(&h.id) else {
-                return Err(Unwind::raise(ExcType::RuntimeError, "thread.__init__() not called", span));
+                return Err(Unwind::raise(
+                    ExcType::RuntimeError,
+                    "thread.__init__() not called",
+                    span,
+                ));
             };
             if obj.started {
                 return Err(if is_process {
-                    Unwind::raise(ExcType::AssertionError, "cannot start a process twice", span)
+                    Unwind::raise(
+                        ExcType::AssertionError,
+                        "cannot start a process twice",
+                        span,
+                    )
                 } else {
-                    Unwind::raise(ExcType::RuntimeError, "threads can only be started once", span)
+                    Unwind::raise(
+                        ExcType::RuntimeError,
+                        "threads can only be started once",
+                        span,
+                    )
                 });
             }
             obj.started = true;
@@ -163,7 +201,13 @@ impl ActorWorld {
         let builder = std::thread::Builder::new().stack_size(THREAD_STACK);
         let handle = builder
             .spawn(move || thread_main(rt, id, span))
-            .map_err(|e| Unwind::raise(ExcType::RuntimeError, format!("can't start new thread: {e}"), span))?;
+            .map_err(|e| {
+                Unwind::raise(
+                    ExcType::RuntimeError,
+                    format!("can't start new thread: {e}"),
+                    span,
+                )
+            })?;
         if let Some(obj) = self.rt.actors.lock().get_mut(&id) {
             obj.thread = Some(handle);
         }
@@ -192,20 +236,36 @@ impl ActorWorld {
         };
         if h.id == self.actor() || (is_process && h.id == self.rt.process_actor()) {
             return Err(if is_process {
-                Unwind::raise(ExcType::AssertionError, "can only join a child process", span)
+                Unwind::raise(
+                    ExcType::AssertionError,
+                    "can only join a child process",
+                    span,
+                )
             } else {
                 Unwind::raise(ExcType::RuntimeError, "cannot join current thread", span)
             });
         }
         if !started {
             return Err(if is_process {
-                Unwind::raise(ExcType::AssertionError, "can only join a started process", span)
+                Unwind::raise(
+                    ExcType::AssertionError,
+                    "can only join a started process",
+                    span,
+                )
             } else {
-                Unwind::raise(ExcType::RuntimeError, "cannot join thread before it is started", span)
+                Unwind::raise(
+                    ExcType::RuntimeError,
+                    "cannot join thread before it is started",
+                    span,
+                )
             });
         }
         if is_process && creator == u32::MAX {
-            return Err(Unwind::raise(ExcType::AssertionError, "can only join a child process", span));
+            return Err(Unwind::raise(
+                ExcType::AssertionError,
+                "can only join a child process",
+                span,
+            ));
         }
         let limit = timeout.map(|t| self.rt.real(t));
         if is_process {
@@ -218,7 +278,12 @@ impl ActorWorld {
 
     fn join_thread(&self, id: ActorId, limit: Option<Duration>, span: Span) {
         if self.wait_actor_exit(id, limit, span) {
-            let handle = self.rt.actors.lock().get_mut(&id).and_then(|o| o.thread.take());
+            let handle = self
+                .rt
+                .actors
+                .lock()
+                .get_mut(&id)
+                .and_then(|o| o.thread.take());
             if let Some(h) = handle {
                 let _ = h.join();
             }
@@ -234,7 +299,9 @@ impl ActorWorld {
     fn run_inline(&self, h: Handle, span: Span) -> Res<Value> {
         let (target, args) = {
             let actors = self.rt.actors.lock();
-            let Some(o) = actors.get(&h.id) else { return Ok(Value::None) };
+            let Some(o) = actors.get(&h.id) else {
+                return Ok(Value::None);
+            };
             (o.target.clone(), o.args.clone())
         };
         match target {
@@ -258,7 +325,14 @@ impl ActorWorld {
             None => {
                 return Err(Unwind::raise(
                     ExcType::AttributeError,
-                    format!("'NoneType' object has no attribute '{}'", if sig == libc::SIGTERM { "terminate" } else { "kill" }),
+                    format!(
+                        "'NoneType' object has no attribute '{}'",
+                        if sig == libc::SIGTERM {
+                            "terminate"
+                        } else {
+                            "kill"
+                        }
+                    ),
                     span,
                 ));
             }
@@ -279,10 +353,12 @@ impl ActorWorld {
                 Some(p) => Value::Int(i128::from(p)),
                 None => Value::None,
             }),
-            Attr::Exitcode if h.kind == HandleKind::Process => Ok(match self.process_exitcode(h.id) {
-                Some(c) => Value::Int(i128::from(c)),
-                None => Value::None,
-            }),
+            Attr::Exitcode if h.kind == HandleKind::Process => {
+                Ok(match self.process_exitcode(h.id) {
+                    Some(c) => Value::Int(i128::from(c)),
+                    None => Value::None,
+                })
+            }
             Attr::Finished if h.kind == HandleKind::Timer => self.timer_finished(h.id),
             _ => Err(no_attribute(h, attr, span)),
         }
@@ -296,7 +372,11 @@ impl ActorWorld {
                     return Err(if h.kind == HandleKind::Process {
                         Unwind::raise(ExcType::AssertionError, "process has already started", span)
                     } else {
-                        Unwind::raise(ExcType::RuntimeError, "cannot set daemon status of active thread", span)
+                        Unwind::raise(
+                            ExcType::RuntimeError,
+                            "cannot set daemon status of active thread",
+                            span,
+                        )
                     });
                 }
                 if let Some(o) = self.rt.actors.lock().get_mut(&h.id) {
@@ -338,7 +418,11 @@ impl ActorWorld {
     }
 
     pub(crate) fn live_threads_here(&self) -> usize {
-        1 + self.pending_threads().into_iter().filter(|id| !self.actor_exited(*id)).count()
+        1 + self
+            .pending_threads()
+            .into_iter()
+            .filter(|id| !self.actor_exited(*id))
+            .count()
     }
 
     pub(crate) fn live_children_here(&self) -> Vec<Value> {
@@ -346,7 +430,10 @@ impl ActorWorld {
         for daemon in [false, true] {
             for id in self.child_processes(daemon) {
                 if !self.actor_reaped(id) {
-                    out.push(Value::Handle(Handle { kind: HandleKind::Process, id }));
+                    out.push(Value::Handle(Handle {
+                        kind: HandleKind::Process,
+                        id,
+                    }));
                 }
             }
         }
@@ -364,7 +451,14 @@ impl ActorWorld {
         }
         for id in self.child_processes(true) {
             if !self.actor_reaped(id) {
-                let _ = self.signal_process(Handle { kind: HandleKind::Process, id }, libc::SIGTERM, span);
+                let _ = self.signal_process(
+                    Handle {
+                        kind: HandleKind::Process,
+                        id,
+                    },
+                    libc::SIGTERM,
+                    span,
+                );
             }
         }
         for daemon in [false, true] {
@@ -380,8 +474,11 @@ impl ActorWorld {
 
     fn join_threads_at_exit(&self, span: Span) {
         loop {
-            let pending: Vec<ActorId> =
-                self.pending_threads().into_iter().filter(|id| !self.actor_exited(*id)).collect();
+            let pending: Vec<ActorId> = self
+                .pending_threads()
+                .into_iter()
+                .filter(|id| !self.actor_exited(*id))
+                .collect();
             if pending.is_empty() {
                 break;
             }
@@ -397,7 +494,11 @@ impl ActorWorld {
             Ok(()) => 0,
             Err(Unwind::Exit { code, .. }) => code,
             Err(Unwind::Raise(e)) => {
-                self.emit(&RunEvent::Exception { ty: e.ty, msg: e.msg.clone(), span: e.span });
+                self.emit(&RunEvent::Exception {
+                    ty: e.ty,
+                    msg: e.msg.clone(),
+                    span: e.span,
+                });
                 1
             }
         }
@@ -448,7 +549,11 @@ fn thread_main(rt: Arc<Runtime>, id: ActorId, span: Span) {
         Err(Unwind::Exit { hard: false, .. }) | Ok(()) => {}
         Err(Unwind::Exit { code, hard: true }) => world.hard_exit(code),
         Err(Unwind::Raise(e)) => {
-            world.emit(&RunEvent::Exception { ty: e.ty, msg: e.msg.clone(), span: e.span });
+            world.emit(&RunEvent::Exception {
+                ty: e.ty,
+                msg: e.msg.clone(),
+                span: e.span,
+            });
         }
     }
     world.actor_exited_now(None);

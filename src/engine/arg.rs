@@ -32,7 +32,10 @@ pub fn int(v: &Value, span: Span) -> Res<i128> {
         Value::Bool(b) => Ok(i128::from(*b)),
         other => Err(Unwind::raise(
             ExcType::TypeError,
-            format!("'{}' object cannot be interpreted as an integer", other.type_name()),
+            format!(
+                "'{}' object cannot be interpreted as an integer",
+                other.type_name()
+            ),
             span,
         )),
     }

@@ -16,7 +16,13 @@ use crate::engine::run_event::RunEvent;
 use crate::syntax::span::Span;
 
 impl ActorWorld {
-    pub(crate) fn builtin(&self, cx: &mut dyn Caller, b: Builtin, args: Args, span: Span) -> Res<Value> {
+    pub(crate) fn builtin(
+        &self,
+        cx: &mut dyn Caller,
+        b: Builtin,
+        args: Args,
+        span: Span,
+    ) -> Res<Value> {
         match b {
             Builtin::Print => {
                 if let Some(Value::Str(s)) = args.pos.first() {
@@ -28,7 +34,11 @@ impl ActorWorld {
             Builtin::Sleep => {
                 let secs = arg::opt_float(&args, 0, "secs", span)?.unwrap_or(0.0);
                 if secs < 0.0 {
-                    return Err(Unwind::raise(ExcType::ValueError, "sleep length must be non-negative", span));
+                    return Err(Unwind::raise(
+                        ExcType::ValueError,
+                        "sleep length must be non-negative",
+                        span,
+                    ));
                 }
                 self.sleep(secs, span);
                 Ok(Value::None)
@@ -56,7 +66,10 @@ impl ActorWorld {
                     Some(Value::Int(i)) => *i as i32,
                     Some(Value::Bool(b)) => i32::from(*b),
                     Some(other) => {
-                        self.emit(&RunEvent::Output(format!("{}\n", crate::core::repr::str(other))));
+                        self.emit(&RunEvent::Output(format!(
+                            "{}\n",
+                            crate::core::repr::str(other)
+                        )));
                         1
                     }
                 };
@@ -72,7 +85,11 @@ impl ActorWorld {
                 if a > b {
                     return Err(Unwind::raise(
                         ExcType::ValueError,
-                        format!("empty range for randrange() ({a}, {}, {})", b + 1, b + 1 - a),
+                        format!(
+                            "empty range for randrange() ({a}, {}, {})",
+                            b + 1,
+                            b + 1 - a
+                        ),
                         span,
                     ));
                 }
@@ -89,7 +106,11 @@ impl ActorWorld {
                 let seq = args.pos.first().cloned().unwrap_or(Value::None);
                 let items = crate::core::iter::to_vec(&seq, span)?;
                 if items.is_empty() {
-                    return Err(Unwind::raise(ExcType::IndexError, "Cannot choose from an empty sequence", span));
+                    return Err(Unwind::raise(
+                        ExcType::IndexError,
+                        "Cannot choose from an empty sequence",
+                        span,
+                    ));
                 }
                 let i = self.rng.borrow_mut().random_range(0..items.len());
                 Ok(items[i].clone())
@@ -108,12 +129,20 @@ impl ActorWorld {
             Builtin::Fork => self.os_fork(span),
             Builtin::Thread | Builtin::Timer | Builtin::Process => self.new_actor(b, args, span),
             Builtin::CurrentThread | Builtin::MainThread => {
-                let id = if b == Builtin::MainThread { self.rt.process_actor() } else { self.actor() };
-                Ok(Value::Handle(Handle { kind: HandleKind::Thread, id }))
+                let id = if b == Builtin::MainThread {
+                    self.rt.process_actor()
+                } else {
+                    self.actor()
+                };
+                Ok(Value::Handle(Handle {
+                    kind: HandleKind::Thread,
+                    id,
+                }))
             }
-            Builtin::CurrentProcess => {
-                Ok(Value::Handle(Handle { kind: HandleKind::Process, id: self.rt.process_actor() }))
-            }
+            Builtin::CurrentProcess => Ok(Value::Handle(Handle {
+                kind: HandleKind::Process,
+                id: self.rt.process_actor(),
+            })),
             Builtin::GetIdent => Ok(Value::Int(i128::from(self.actor()) + 1)),
             Builtin::ActiveCount => Ok(Value::Int(self.live_threads_here() as i128)),
             Builtin::ActiveChildren => Ok(Value::list(self.live_children_here())),
@@ -127,14 +156,23 @@ impl ActorWorld {
 
     /// Seconds since the Unix epoch at the run's start, in scenario seconds.
     fn rt_epoch(&self) -> f64 {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
         now - self.rt.start.elapsed().as_secs_f64()
     }
 
     /// `time.sleep`: a wait that always ends by itself.
     pub(crate) fn sleep(&self, secs: f64, span: Span) {
         let d = self.rt.real(secs);
-        self.begin_wait(Wait { op: WaitOp::Sleep, res: None, target: None, span, timed: true, detail: 0 });
+        self.begin_wait(Wait {
+            op: WaitOp::Sleep,
+            res: None,
+            target: None,
+            span,
+            timed: true,
+            detail: 0,
+        });
         std::thread::sleep(d);
         self.end_wait();
     }
@@ -160,7 +198,11 @@ impl ActorWorld {
         }
         match self.rt.inputs.lock().pop_front() {
             Some(line) => Ok(Value::str(&line)),
-            None => Err(Unwind::raise(ExcType::EOFError, "EOF when reading a line", span)),
+            None => Err(Unwind::raise(
+                ExcType::EOFError,
+                "EOF when reading a line",
+                span,
+            )),
         }
     }
 }

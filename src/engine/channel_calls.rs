@@ -46,19 +46,38 @@ impl ActorWorld {
             channel::create_pipe(duplex, (a, sa), (bb, sb), span)?;
             for id in [a, bb] {
                 self.rt.arena.res(id).limit.store(
-                    if duplex { SOCKET_CAPACITY } else { PIPE_CAPACITY },
+                    if duplex {
+                        SOCKET_CAPACITY
+                    } else {
+                        PIPE_CAPACITY
+                    },
                     Ordering::Relaxed,
                 );
             }
             return Ok(Value::tuple(vec![
-                Value::Handle(Handle { kind: HandleKind::Connection, id: a }),
-                Value::Handle(Handle { kind: HandleKind::Connection, id: bb }),
+                Value::Handle(Handle {
+                    kind: HandleKind::Connection,
+                    id: a,
+                }),
+                Value::Handle(Handle {
+                    kind: HandleKind::Connection,
+                    id: bb,
+                }),
             ]));
         }
         let kind = match b {
-            Builtin::JoinableQueue => HandleKind::MpQueue { joinable: true, simple: false },
-            Builtin::MpSimpleQueue => HandleKind::MpQueue { joinable: false, simple: true },
-            _ => HandleKind::MpQueue { joinable: false, simple: false },
+            Builtin::JoinableQueue => HandleKind::MpQueue {
+                joinable: true,
+                simple: false,
+            },
+            Builtin::MpSimpleQueue => HandleKind::MpQueue {
+                joinable: false,
+                simple: true,
+            },
+            _ => HandleKind::MpQueue {
+                joinable: false,
+                simple: false,
+            },
         };
         let maxsize = arg::opt_int(&args, 0, "maxsize", span)?.unwrap_or(0) as i64;
         let id = self.alloc_res(kind, &label, span)?;
@@ -69,13 +88,20 @@ impl ActorWorld {
         Ok(Value::Handle(Handle { kind, id }))
     }
 
-    pub(crate) fn channel_method(&self, h: Handle, m: Method, args: Args, span: Span) -> Res<Value> {
+    pub(crate) fn channel_method(
+        &self,
+        h: Handle,
+        m: Method,
+        args: Args,
+        span: Span,
+    ) -> Res<Value> {
         let ctx = self.ctx();
         let r = match (h.kind, m) {
             (HandleKind::MpQueue { .. }, Method::Put | Method::PutNowait) => {
                 let item = args.get(0, "obj").cloned().unwrap_or(Value::None);
                 let block = m == Method::Put && arg::flag(&args, 1, "block", true);
-                let t = arg::opt_float(&args, 2, "timeout", span)?.map(|t| self.rt.real(t.max(0.0)));
+                let t =
+                    arg::opt_float(&args, 2, "timeout", span)?.map(|t| self.rt.real(t.max(0.0)));
                 *LAST_PUT.lock() = span;
                 channel::queue_put(h.id, &item, block, t, span, &ctx).map(|_| Value::None)
             }
@@ -83,16 +109,26 @@ impl ActorWorld {
                 let block = m == Method::Get && arg::flag(&args, 0, "block", true);
                 let t = arg::opt_float(&args, 1, "timeout", span)?;
                 if block && t.is_some_and(|t| t < 0.0) {
-                    return Err(Unwind::raise(ExcType::ValueError, "'timeout' must be a non-negative number", span));
+                    return Err(Unwind::raise(
+                        ExcType::ValueError,
+                        "'timeout' must be a non-negative number",
+                        span,
+                    ));
                 }
                 channel::queue_get(h.id, block, t.map(|t| self.rt.real(t)), span, &ctx)
             }
             (HandleKind::MpQueue { .. }, Method::Qsize) => {
                 channel::queue_qsize(h.id, span).map(|n| Value::Int(i128::from(n)))
             }
-            (HandleKind::MpQueue { .. }, Method::Empty) => channel::queue_empty(h.id, span).map(Value::Bool),
-            (HandleKind::MpQueue { .. }, Method::Full) => channel::queue_full(h.id, span).map(Value::Bool),
-            (HandleKind::MpQueue { .. }, Method::Close) => channel::queue_close(h.id, span).map(|_| Value::None),
+            (HandleKind::MpQueue { .. }, Method::Empty) => {
+                channel::queue_empty(h.id, span).map(Value::Bool)
+            }
+            (HandleKind::MpQueue { .. }, Method::Full) => {
+                channel::queue_full(h.id, span).map(Value::Bool)
+            }
+            (HandleKind::MpQueue { .. }, Method::Close) => {
+                channel::queue_close(h.id, span).map(|_| Value::None)
+            }
             (HandleKind::MpQueue { .. }, Method::JoinThread) => {
                 channel::queue_join_thread(h.id, span, &ctx).map(|_| Value::None)
             }
@@ -119,7 +155,9 @@ impl ActorWorld {
                 };
                 channel::conn_poll(h.id, t, span, &ctx).map(Value::Bool)
             }
-            (HandleKind::Connection, Method::Close) => channel::conn_close(h.id, span).map(|_| Value::None),
+            (HandleKind::Connection, Method::Close) => {
+                channel::conn_close(h.id, span).map(|_| Value::None)
+            }
             _ => return Err(no_method(h, m, span)),
         };
         self.progress();
@@ -151,7 +189,10 @@ impl ActorWorld {
 
 /// Copies what the channels keep in their records' payloads (queue length, bytes in
 /// the pipe) into the fields the checker reads.
-pub fn fill_channel_state(arena: &crate::engine::arena::Arena, snap: &mut crate::checker::snapshot::Snapshot) {
+pub fn fill_channel_state(
+    arena: &crate::engine::arena::Arena,
+    snap: &mut crate::checker::snapshot::Snapshot,
+) {
     for r in &mut snap.resources {
         let rec = arena.res(r.id);
         match r.kind {

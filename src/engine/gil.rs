@@ -37,6 +37,9 @@ impl GilGuard {
 impl ActorWorld {
     pub(crate) fn gil_enter(&self) -> GilGuard {
         let guard = self.rt.program.config.gil.then(|| GIL.lock());
-        GilGuard { guard, since: Instant::now() }
+        GilGuard {
+            guard,
+            since: Instant::now(),
+        }
     }
 }

@@ -12,7 +12,12 @@ use crate::syntax::span::Span;
 
 impl ActorWorld {
     /// Forks a scenario process that runs `child` as actor `id`.
-    pub(crate) fn fork_child(&self, id: ActorId, span: Span, child: impl FnOnce() -> i32) -> Res<i32> {
+    pub(crate) fn fork_child(
+        &self,
+        id: ActorId,
+        span: Span,
+        child: impl FnOnce() -> i32,
+    ) -> Res<i32> {
         let rt = self.rt.clone();
         // The channel registry is locked across the fork so the child copies it whole.
         let guard = std::cell::RefCell::new(Some(crate::engine::channel::prepare_fork()));
@@ -27,8 +32,8 @@ impl ActorWorld {
             g.in_parent();
         }
         let pid = forked
-        .map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))?
-        .as_raw();
+            .map_err(|e| Unwind::raise(ExcType::OSError, format!("fork failed: {e}"), span))?
+            .as_raw();
         self.rt.arena.actor(id).set_pid_tid(pid, pid);
         Ok(pid)
     }
@@ -37,7 +42,14 @@ impl ActorWorld {
     pub(crate) fn os_fork(&self, span: Span) -> Res<Value> {
         let label = self.rt.label_at(span);
         let name = format!("fork-{}", self.rt.arena.actor_count());
-        let id = self.alloc_actor(ActorKind::Process, label.as_deref().unwrap_or(&name), &name, None, false, span)?;
+        let id = self.alloc_actor(
+            ActorKind::Process,
+            label.as_deref().unwrap_or(&name),
+            &name,
+            None,
+            false,
+            span,
+        )?;
         let guard = crate::engine::channel::prepare_fork();
         let forked = fork::fork_returning();
         let in_child = matches!(forked, Ok(None));
@@ -57,7 +69,7 @@ impl ActorWorld {
                 Ok(Value::Int(0))
             }
             Some(pid) => {
-                        self.rt.arena.actor(id).set_pid_tid(pid, pid);
+                self.rt.arena.actor(id).set_pid_tid(pid, pid);
                 Ok(Value::Int(i128::from(pid)))
             }
         }
@@ -71,7 +83,14 @@ impl ActorWorld {
             _ => None,
         };
         let Some(pid) = pid else { return };
-        self.begin_wait(Wait { op: WaitOp::Join, res: None, target: Some(id), span, timed: limit.is_some(), detail: 0 });
+        self.begin_wait(Wait {
+            op: WaitOp::Join,
+            res: None,
+            target: Some(id),
+            span,
+            timed: limit.is_some(),
+            detail: 0,
+        });
         let status = crate::engine::child_wait::wait_child(pid, limit);
         self.end_wait();
         if let Some(code) = status {
@@ -80,13 +99,19 @@ impl ActorWorld {
             }
             let slot = self.rt.arena.actor(id);
             let recorded = slot.exit_code();
-            self.rt.arena.mark_exited(id, Some(recorded.unwrap_or(code)));
+            self.rt
+                .arena
+                .mark_exited(id, Some(recorded.unwrap_or(code)));
             slot.wake_joiners();
         }
     }
 
     pub(crate) fn actor_reaped(&self, id: ActorId) -> bool {
-        self.rt.actors.lock().get(&id).is_some_and(|o| o.exitcode.is_some())
+        self.rt
+            .actors
+            .lock()
+            .get(&id)
+            .is_some_and(|o| o.exitcode.is_some())
     }
 
     /// `p.exitcode`: `None` while running; polls without blocking, like CPython.
@@ -94,7 +119,12 @@ impl ActorWorld {
         if let Some(c) = self.rt.actors.lock().get(&id).and_then(|o| o.exitcode) {
             return Some(c);
         }
-        let started = self.rt.actors.lock().get(&id).is_some_and(|o| o.pid.is_some());
+        let started = self
+            .rt
+            .actors
+            .lock()
+            .get(&id)
+            .is_some_and(|o| o.pid.is_some());
         if started {
             self.join_process(id, Some(Duration::ZERO), Span::default());
         }
@@ -115,8 +145,8 @@ impl ActorWorld {
 /// and process objects are not its own, and per-process channel state (feeder threads) did
 /// not survive the fork.
 fn after_fork_in_child(rt: &crate::engine::runtime::Runtime, id: ActorId) {
-    rt.process_actor.store(id, std::sync::atomic::Ordering::Relaxed);
+    rt.process_actor
+        .store(id, std::sync::atomic::Ordering::Relaxed);
     // Keep only the child's own object: it holds the target and arguments to run.
     rt.actors.lock().retain(|k, _| *k == id);
 }
-

@@ -13,9 +13,9 @@ use crate::core::repr;
 use crate::core::value::{Unwind, Value};
 use crate::engine::actor_world::ActorWorld;
 use crate::engine::arena::{Arena, ArenaCaps};
+use crate::engine::limits::{Cap, CapExceeded, RunLimits};
 use crate::engine::run_event::RunEvent;
 use crate::engine::runtime::Runtime;
-use crate::engine::limits::{Cap, CapExceeded, RunLimits};
 use crate::engine::supervisor::{StopReason, Supervisor, Watch};
 use crate::plan::ir::{ExpectKind, Program};
 
@@ -75,7 +75,11 @@ pub fn run_scenario(
 ) -> Result<(), EngineError> {
     let arena = Arc::new(Arena::new(ArenaCaps::default()).map_err(EngineError::Arena)?);
     arena.set_limits(program.config.max_processes, program.config.max_threads);
-    let runs = if settings.replay.is_some() { 1 } else { settings.runs.max(1) };
+    let runs = if settings.replay.is_some() {
+        1
+    } else {
+        settings.runs.max(1)
+    };
     let mut supervisor = Supervisor::new(RunLimits {
         wall: Duration::from_secs_f64(settings.timeout.max(0.001)),
         memory_bytes: None,
@@ -122,7 +126,10 @@ fn run_once(
             |elapsed| {
                 if let Some((message, span)) = find_cap(arena) {
                     cap = Some((message, span));
-                    return Watch::Stop(StopReason::CapExceeded(CapExceeded { cap: Cap::Processes, limit: 0 }));
+                    return Watch::Stop(StopReason::CapExceeded(CapExceeded {
+                        cap: Cap::Processes,
+                        limit: 0,
+                    }));
                 }
                 let snap = snapshot(arena);
                 match detector.observe(&snap, &program.facts) {
@@ -138,21 +145,45 @@ fn run_once(
         .map_err(EngineError::Supervisor)?;
     let end = match (outcome.stopped, deadlock, cap) {
         (Some(StopReason::Deadlock), Some(d), _) => RunEnd::Deadlock(d),
-        (Some(StopReason::CapExceeded(_)), _, Some((message, span))) => RunEnd::CapExceeded { message, span },
+        (Some(StopReason::CapExceeded(_)), _, Some((message, span))) => {
+            RunEnd::CapExceeded { message, span }
+        }
         (Some(StopReason::Interrupted), _, _) => RunEnd::Interrupted,
         (Some(_), _, _) => {
             let snap = snapshot(arena);
-            RunEnd::Hang { explanation: crate::checker::hang::hang_report(program, &snap) }
+            RunEnd::Hang {
+                explanation: crate::checker::hang::hang_report(program, &snap),
+            }
         }
         (None, _, _) => RunEnd::Completed,
     };
-    Ok(collect_record(program, arena, index, seed, end, outcome.main_exit, outcome.elapsed))
+    Ok(collect_record(
+        program,
+        arena,
+        index,
+        seed,
+        end,
+        outcome.main_exit,
+        outcome.elapsed,
+    ))
 }
 
 /// The main actor, in the forked main process: the module body, Python's exit protocol,
 /// then the claims' expressions evaluated in the module scope.
-fn run_main(program: Arc<Program>, arena: Arc<Arena>, seed: u64, time_scale: f64, stress: bool) -> i32 {
-    let rt = Arc::new(Runtime::new(program.clone(), arena, seed, time_scale, stress));
+fn run_main(
+    program: Arc<Program>,
+    arena: Arc<Arena>,
+    seed: u64,
+    time_scale: f64,
+    stress: bool,
+) -> i32 {
+    let rt = Arc::new(Runtime::new(
+        program.clone(),
+        arena,
+        seed,
+        time_scale,
+        stress,
+    ));
     let world = ActorWorld::new(rt.clone(), 0);
     world.actor_started();
     let result = {
@@ -186,7 +217,8 @@ fn evaluate_claims(program: &Program, rt: &Runtime, world: &ActorWorld) {
                 fi += 1;
             }
             ExpectKind::Outcome { observe, .. } => {
-                let values: Result<Vec<Value>, _> = observe.iter().map(|x| interp.eval_in_module(x)).collect();
+                let values: Result<Vec<Value>, _> =
+                    observe.iter().map(|x| interp.eval_in_module(x)).collect();
                 let repr = values.ok().map(|vs| match vs.len() {
                     1 => repr::repr(&vs[0]),
                     _ => repr::repr(&Value::tuple(vs)),
@@ -203,10 +235,14 @@ fn find_cap(arena: &Arena) -> Option<(String, crate::syntax::span::Span)> {
     if !arena.cap_hit() {
         return None;
     }
-    arena.log().read_all().into_iter().find_map(|(_, t, b)| match RunEvent::decode(t, &b) {
-        Some(RunEvent::Cap { message, span }) => Some((message, span)),
-        _ => None,
-    })
+    arena
+        .log()
+        .read_all()
+        .into_iter()
+        .find_map(|(_, t, b)| match RunEvent::decode(t, &b) {
+            Some(RunEvent::Cap { message, span }) => Some((message, span)),
+            _ => None,
+        })
 }
 
 fn collect_record(
@@ -220,10 +256,21 @@ fn collect_record(
 ) -> RunRecord {
     let snap = snapshot(arena);
     let label = |id: u32| {
-        snap.actors.iter().find(|a| a.id == id).map_or_else(|| format!("actor-{id}"), |a| a.label.clone())
+        snap.actors
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| format!("actor-{id}"), |a| a.label.clone())
     };
-    let n_final = program.expects.iter().filter(|e| matches!(e.kind, ExpectKind::Final { .. })).count();
-    let n_obs = program.expects.iter().filter(|e| matches!(e.kind, ExpectKind::Outcome { .. })).count();
+    let n_final = program
+        .expects
+        .iter()
+        .filter(|e| matches!(e.kind, ExpectKind::Final { .. }))
+        .count();
+    let n_obs = program
+        .expects
+        .iter()
+        .filter(|e| matches!(e.kind, ExpectKind::Outcome { .. }))
+        .count();
     let mut record = RunRecord {
         index,
         seed,
@@ -241,12 +288,19 @@ fn collect_record(
                 let actor = label(actor);
                 match record.output.last_mut() {
                     // Fragments of one actor's line (`end="|"`) stay one chunk.
-                    Some(last) if last.actor == actor && !last.text.ends_with('\n') => last.text.push_str(&text),
+                    Some(last) if last.actor == actor && !last.text.ends_with('\n') => {
+                        last.text.push_str(&text)
+                    }
                     _ => record.output.push(OutputChunk { actor, text }),
                 }
             }
             Some(RunEvent::Exception { ty, msg, span }) => {
-                record.exceptions.push(ExcRecord { actor: label(actor), ty, msg, span });
+                record.exceptions.push(ExcRecord {
+                    actor: label(actor),
+                    ty,
+                    msg,
+                    span,
+                });
             }
             Some(RunEvent::Final { index, value }) => {
                 if let Some(slot) = record.finals.get_mut(index as usize) {

@@ -27,13 +27,26 @@ pub mod tag {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RunEvent {
     Output(String),
-    Exception { ty: ExcType, msg: String, span: Span },
+    Exception {
+        ty: ExcType,
+        msg: String,
+        span: Span,
+    },
     Exit(i32),
     /// `Some(bool)` or `None` when evaluating raised.
-    Final { index: u32, value: Option<bool> },
+    Final {
+        index: u32,
+        value: Option<bool>,
+    },
     /// The observed value's repr, or `None` when evaluating raised.
-    Observed { index: u32, repr: Option<String> },
-    Cap { message: String, span: Span },
+    Observed {
+        index: u32,
+        repr: Option<String>,
+    },
+    Cap {
+        message: String,
+        span: Span,
+    },
 }
 
 impl RunEvent {
@@ -110,7 +123,10 @@ impl RunEvent {
             }
             tag::CAP => {
                 let (span, rest) = get_span(b)?;
-                RunEvent::Cap { message: String::from_utf8_lossy(rest).into_owned(), span }
+                RunEvent::Cap {
+                    message: String::from_utf8_lossy(rest).into_owned(),
+                    span,
+                }
             }
             _ => return None,
         })
@@ -147,13 +163,32 @@ mod tests {
     fn every_event_round_trips() {
         let events = [
             RunEvent::Output("子进程num：101\n".into()),
-            RunEvent::Exception { ty: ExcType::QueueEmpty, msg: String::new(), span: Span::new(3, 9) },
+            RunEvent::Exception {
+                ty: ExcType::QueueEmpty,
+                msg: String::new(),
+                span: Span::new(3, 9),
+            },
             RunEvent::Exit(-15),
-            RunEvent::Final { index: 2, value: Some(true) },
-            RunEvent::Final { index: 0, value: None },
-            RunEvent::Observed { index: 1, repr: Some("(20, 5)".into()) },
-            RunEvent::Observed { index: 1, repr: None },
-            RunEvent::Cap { message: "too many processes".into(), span: Span::new(1, 2) },
+            RunEvent::Final {
+                index: 2,
+                value: Some(true),
+            },
+            RunEvent::Final {
+                index: 0,
+                value: None,
+            },
+            RunEvent::Observed {
+                index: 1,
+                repr: Some("(20, 5)".into()),
+            },
+            RunEvent::Observed {
+                index: 1,
+                repr: None,
+            },
+            RunEvent::Cap {
+                message: "too many processes".into(),
+                span: Span::new(1, 2),
+            },
         ];
         for e in events {
             let (t, b) = e.encode();

@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
+use crate::checker::snapshot::ActorId;
 use crate::core::globals::Globals;
 use crate::core::value::Value;
 use crate::core::world::Args;
 use crate::engine::arena::Arena;
-use crate::checker::snapshot::ActorId;
 use crate::plan::ir::Program;
 use crate::syntax::span::Span;
 
@@ -66,7 +66,13 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    pub fn new(program: Arc<Program>, arena: Arc<Arena>, seed: u64, time_scale: f64, stress: bool) -> Runtime {
+    pub fn new(
+        program: Arc<Program>,
+        arena: Arc<Arena>,
+        seed: u64,
+        time_scale: f64,
+        stress: bool,
+    ) -> Runtime {
         let labels = program.labels.iter().cloned().collect();
         let globals = Arc::new(Globals::new(program.globals.len()));
         let inputs = program.config.inputs.iter().cloned().collect();

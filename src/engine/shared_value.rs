@@ -65,7 +65,10 @@ impl TypeCode {
                 Value::Bytes(b) if b.len() == 1 => Ok(u64::from(b[0])),
                 other => Err(Unwind::raise(
                     ExcType::TypeError,
-                    format!("one character bytes, bytearray or integer expected, not {}", other.type_name()),
+                    format!(
+                        "one character bytes, bytearray or integer expected, not {}",
+                        other.type_name()
+                    ),
                     span,
                 )),
             };
@@ -83,7 +86,11 @@ impl TypeCode {
                     ));
                 }
             };
-            return Ok(if self == TypeCode::F32 { u64::from((f as f32).to_bits()) } else { f.to_bits() });
+            return Ok(if self == TypeCode::F32 {
+                u64::from((f as f32).to_bits())
+            } else {
+                f.to_bits()
+            });
         }
         let i = match v {
             Value::Int(i) => *i,
@@ -91,7 +98,10 @@ impl TypeCode {
             other => {
                 return Err(Unwind::raise(
                     ExcType::TypeError,
-                    format!("'{}' object cannot be interpreted as an integer", other.type_name()),
+                    format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        other.type_name()
+                    ),
                     span,
                 ));
             }
@@ -132,16 +142,28 @@ impl ActorWorld {
                 ExcType::TypeError,
                 format!(
                     "BaseContext.{}() missing 1 required positional argument: 'typecode_or_type'",
-                    if b == Builtin::Value { "Value" } else { "Array" }
+                    if b == Builtin::Value {
+                        "Value"
+                    } else {
+                        "Array"
+                    }
                 ),
                 span,
             ));
         };
         let Some(tc) = TypeCode::parse(code) else {
-            return Err(Unwind::raise(ExcType::TypeError, "this type has no size", span));
+            return Err(Unwind::raise(
+                ExcType::TypeError,
+                "this type has no size",
+                span,
+            ));
         };
         let label = self.rt.label_at(span).unwrap_or_default();
-        let kind = if b == Builtin::Value { HandleKind::Value } else { HandleKind::Array };
+        let kind = if b == Builtin::Value {
+            HandleKind::Value
+        } else {
+            HandleKind::Array
+        };
         let lock = match args.get(2, "lock") {
             None => Some(self.alloc_lock_for_shared(span)?),
             Some(Value::Handle(h)) => Some(h.id),
@@ -156,7 +178,10 @@ impl ActorWorld {
             let init = args.get(1, "value").cloned().unwrap_or(Value::Int(0));
             rec.payload[VALUE_BITS].store(tc.store(&init, span)?, Ordering::Relaxed);
         } else {
-            let init = args.get(1, "size_or_initializer").cloned().unwrap_or(Value::Int(0));
+            let init = args
+                .get(1, "size_or_initializer")
+                .cloned()
+                .unwrap_or(Value::Int(0));
             let items = match &init {
                 Value::Int(n) => vec![Value::Int(0); (*n).max(0) as usize],
                 other => crate::core::iter::to_vec(other, span)?,
@@ -168,11 +193,17 @@ impl ActorWorld {
                 if matches!(v, Value::List(_) | Value::Tuple(_)) {
                     return Err(Unwind::raise(
                         ExcType::TypeError,
-                        format!("'{}' object cannot be interpreted as an integer", v.type_name()),
+                        format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            v.type_name()
+                        ),
                         span,
                     ));
                 }
-                self.rt.arena.heap_word(at + i).store(tc.store(v, span)?, Ordering::Relaxed);
+                self.rt
+                    .arena
+                    .heap_word(at + i)
+                    .store(tc.store(v, span)?, Ordering::Relaxed);
             }
         }
         Ok(Value::Handle(Handle { kind, id }))
@@ -201,7 +232,11 @@ impl ActorWorld {
             (HandleKind::Value, Attr::Value) => {
                 let tc = self.typecode(h);
                 self.under_lock(h, span, || {
-                    Ok(tc.load(self.rt.arena.res(h.id).payload[VALUE_BITS].load(Ordering::Relaxed)))
+                    Ok(
+                        tc.load(
+                            self.rt.arena.res(h.id).payload[VALUE_BITS].load(Ordering::Relaxed),
+                        ),
+                    )
                 })
             }
             _ => Err(no_attribute(h, attr, span)),
@@ -221,13 +256,29 @@ impl ActorWorld {
         }
     }
 
-    pub(crate) fn shared_method(&self, h: Handle, m: Method, _args: Args, span: Span) -> Res<Value> {
+    pub(crate) fn shared_method(
+        &self,
+        h: Handle,
+        m: Method,
+        _args: Args,
+        span: Span,
+    ) -> Res<Value> {
         match m {
             Method::GetLock => match self.rt.arena.res(h.id).link() {
-                Some(lock) => Ok(Value::Handle(Handle { kind: HandleKind::RLock { mp: true }, id: lock })),
+                Some(lock) => Ok(Value::Handle(Handle {
+                    kind: HandleKind::RLock { mp: true },
+                    id: lock,
+                })),
                 None => Err(Unwind::raise(
                     ExcType::AttributeError,
-                    format!("'{}' object has no attribute 'get_lock'", if h.kind == HandleKind::Value { "c_int" } else { "c_int_Array" }),
+                    format!(
+                        "'{}' object has no attribute 'get_lock'",
+                        if h.kind == HandleKind::Value {
+                            "c_int"
+                        } else {
+                            "c_int_Array"
+                        }
+                    ),
                     span,
                 )),
             },
@@ -258,7 +309,13 @@ impl ActorWorld {
                     if tc == TypeCode::Char {
                         let bytes: Vec<u8> = items
                             .iter()
-                            .filter_map(|v| if let Value::Bytes(b) = v { b.first().copied() } else { None })
+                            .filter_map(|v| {
+                                if let Value::Bytes(b) = v {
+                                    b.first().copied()
+                                } else {
+                                    None
+                                }
+                            })
                             .collect();
                         return Ok(Value::Bytes(std::sync::Arc::from(bytes)));
                     }
@@ -267,7 +324,9 @@ impl ActorWorld {
             }
             _ => {
                 let i = array_index(len, index, span)?;
-                self.under_lock(h, span, || Ok(tc.load(self.rt.arena.heap_word(at + i).load(Ordering::Relaxed))))
+                self.under_lock(h, span, || {
+                    Ok(tc.load(self.rt.arena.heap_word(at + i).load(Ordering::Relaxed)))
+                })
             }
         }
     }
@@ -278,7 +337,10 @@ impl ActorWorld {
         let i = array_index(len, index, span)?;
         let bits = tc.store(&v, span)?;
         self.under_lock(h, span, || {
-            self.rt.arena.heap_word(at + i).store(bits, Ordering::Relaxed);
+            self.rt
+                .arena
+                .heap_word(at + i)
+                .store(bits, Ordering::Relaxed);
             Ok(())
         })
     }
@@ -300,7 +362,11 @@ fn slice_indices(len: usize, lo: &Value, hi: &Value, step: &Value, span: Span) -
         v => arg::int(v, span)?,
     };
     if step == 0 {
-        return Err(Unwind::raise(ExcType::ValueError, "slice step cannot be zero", span));
+        return Err(Unwind::raise(
+            ExcType::ValueError,
+            "slice step cannot be zero",
+            span,
+        ));
     }
     let clamp = |v: &Value, default: i128| -> Res<i128> {
         Ok(match v {
@@ -308,11 +374,19 @@ fn slice_indices(len: usize, lo: &Value, hi: &Value, step: &Value, span: Span) -
             v => {
                 let i = arg::int(v, span)?;
                 let i = if i < 0 { i + n } else { i };
-                if step > 0 { i.clamp(0, n) } else { i.clamp(-1, n - 1) }
+                if step > 0 {
+                    i.clamp(0, n)
+                } else {
+                    i.clamp(-1, n - 1)
+                }
             }
         })
     };
-    let (start, stop) = if step > 0 { (clamp(lo, 0)?, clamp(hi, n)?) } else { (clamp(lo, n - 1)?, clamp(hi, -1)?) };
+    let (start, stop) = if step > 0 {
+        (clamp(lo, 0)?, clamp(hi, n)?)
+    } else {
+        (clamp(lo, n - 1)?, clamp(hi, -1)?)
+    };
     let mut out = Vec::new();
     let mut i = start;
     while (step > 0 && i < stop) || (step < 0 && i > stop) {

@@ -18,7 +18,10 @@ impl ActorWorld {
     pub(crate) fn perturb(&self) {
         let (roll, pause) = {
             let mut rng = self.rng.borrow_mut();
-            (rng.random_range(0..1024u32), rng.random_range(1..=MAX_PAUSE_US))
+            (
+                rng.random_range(0..1024u32),
+                rng.random_range(1..=MAX_PAUSE_US),
+            )
         };
         if roll < PAUSE_PER_1024 {
             std::thread::sleep(std::time::Duration::from_micros(pause));

@@ -8,6 +8,7 @@ use crate::core::value::{Handle, HandleKind, Res, ThreadQueueKind, Unwind, Value
 use crate::core::world::{Args, Caller};
 use crate::engine::actor_world::{ActorWorld, no_attribute, no_method};
 use crate::engine::arg;
+use crate::engine::sync::SyncError;
 use crate::engine::sync::barrier::{Barrier, BarrierArrival};
 use crate::engine::sync::condition::Condition;
 use crate::engine::sync::event::Event;
@@ -16,7 +17,6 @@ use crate::engine::sync::rlock::RLock;
 use crate::engine::sync::semaphore::Semaphore;
 use crate::engine::sync::thread_queue::ThreadQueue;
 use crate::engine::sync::timeout_arg;
-use crate::engine::sync::SyncError;
 use crate::syntax::span::Span;
 
 impl ActorWorld {
@@ -32,45 +32,74 @@ impl ActorWorld {
     }
 
     /// Constructors: `Lock()`, `Semaphore(3)`, `Barrier(2, action=f)`, `queue.Queue(5)`...
-    pub(crate) fn new_sync(&self, cx: &mut dyn Caller, b: Builtin, args: Args, span: Span) -> Res<Value> {
+    pub(crate) fn new_sync(
+        &self,
+        cx: &mut dyn Caller,
+        b: Builtin,
+        args: Args,
+        span: Span,
+    ) -> Res<Value> {
         let _ = cx;
         let label = self.rt.label_at(span).unwrap_or_default();
         let a = &self.rt.arena;
         let (kind, made) = match b {
             Builtin::Lock | Builtin::MpLock => {
                 let mp = b == Builtin::MpLock;
-                (HandleKind::Lock { mp }, Lock::new(a, mp, &label).map(|l| l.0))
+                (
+                    HandleKind::Lock { mp },
+                    Lock::new(a, mp, &label).map(|l| l.0),
+                )
             }
             Builtin::RLock | Builtin::MpRLock => {
                 let mp = b == Builtin::MpRLock;
-                (HandleKind::RLock { mp }, RLock::new(a, mp, &label).map(|l| l.0))
+                (
+                    HandleKind::RLock { mp },
+                    RLock::new(a, mp, &label).map(|l| l.0),
+                )
             }
             Builtin::Condition | Builtin::MpCondition => {
                 let mp = b == Builtin::MpCondition;
                 let lock = match arg::opt(&args, 0, "lock") {
-                    Some(Value::Handle(h)) if matches!(h.kind, HandleKind::Lock { .. } | HandleKind::RLock { .. }) => {
+                    Some(Value::Handle(h))
+                        if matches!(h.kind, HandleKind::Lock { .. } | HandleKind::RLock { .. }) =>
+                    {
                         Some(h.id)
                     }
                     Some(other) => {
                         return Err(Unwind::raise(
                             ExcType::TypeError,
-                            format!("Condition() needs a Lock or RLock, not {}", other.type_name()),
+                            format!(
+                                "Condition() needs a Lock or RLock, not {}",
+                                other.type_name()
+                            ),
                             span,
                         ));
                     }
                     None => None,
                 };
-                (HandleKind::Condition { mp }, Condition::new(a, mp, &label, lock).map(|c| c.0))
+                (
+                    HandleKind::Condition { mp },
+                    Condition::new(a, mp, &label, lock).map(|c| c.0),
+                )
             }
-            Builtin::Semaphore | Builtin::BoundedSemaphore | Builtin::MpSemaphore | Builtin::MpBoundedSemaphore => {
+            Builtin::Semaphore
+            | Builtin::BoundedSemaphore
+            | Builtin::MpSemaphore
+            | Builtin::MpBoundedSemaphore => {
                 let mp = matches!(b, Builtin::MpSemaphore | Builtin::MpBoundedSemaphore);
                 let bounded = matches!(b, Builtin::BoundedSemaphore | Builtin::MpBoundedSemaphore);
                 let value = arg::opt_int(&args, 0, "value", span)?.unwrap_or(1) as i64;
-                (HandleKind::Semaphore { mp, bounded }, Semaphore::new(a, mp, bounded, value, &label).map(|s| s.0))
+                (
+                    HandleKind::Semaphore { mp, bounded },
+                    Semaphore::new(a, mp, bounded, value, &label).map(|s| s.0),
+                )
             }
             Builtin::Event | Builtin::MpEvent => {
                 let mp = b == Builtin::MpEvent;
-                (HandleKind::Event { mp }, Event::new(a, mp, &label).map(|e| e.0))
+                (
+                    HandleKind::Event { mp },
+                    Event::new(a, mp, &label).map(|e| e.0),
+                )
             }
             Builtin::Barrier | Builtin::MpBarrier => {
                 let mp = b == Builtin::MpBarrier;
@@ -90,7 +119,10 @@ impl ActorWorld {
                     _ => ThreadQueueKind::Fifo,
                 };
                 let maxsize = arg::opt_int(&args, 0, "maxsize", span)?.unwrap_or(0) as i64;
-                (HandleKind::ThreadQueue(kind), ThreadQueue::new(a, kind, maxsize, &label).map(|q| q.0))
+                (
+                    HandleKind::ThreadQueue(kind),
+                    ThreadQueue::new(a, kind, maxsize, &label).map(|q| q.0),
+                )
             }
             other => {
                 return Err(Unwind::raise(
@@ -117,10 +149,17 @@ impl ActorWorld {
         let mp = is_mp(h.kind);
         let err = |e| self.sync_err(e, mp, span);
         match (h.kind, m) {
-            (HandleKind::Lock { .. } | HandleKind::RLock { .. } | HandleKind::Condition { .. }, Method::Acquire) => {
+            (
+                HandleKind::Lock { .. } | HandleKind::RLock { .. } | HandleKind::Condition { .. },
+                Method::Acquire,
+            ) => {
                 let blocking = arg::flag(&args, 0, if mp { "block" } else { "blocking" }, true);
-                let t = timeout_arg::lock_timeout(mp, blocking, arg::opt_float(&args, 1, "timeout", span)?)
-                    .map_err(err)?;
+                let t = timeout_arg::lock_timeout(
+                    mp,
+                    blocking,
+                    arg::opt_float(&args, 1, "timeout", span)?,
+                )
+                .map_err(err)?;
                 let t = self.scaled(t);
                 let got = match h.kind {
                     HandleKind::Lock { .. } => Lock(h.id).acquire(&ctx, blocking, t, span),
@@ -129,32 +168,60 @@ impl ActorWorld {
                 };
                 Ok(Value::Bool(got))
             }
-            (HandleKind::Lock { .. }, Method::Release) => Lock(h.id).release(&ctx).map(|_| Value::None).map_err(err),
-            (HandleKind::RLock { .. }, Method::Release) => RLock(h.id).release(&ctx).map(|_| Value::None).map_err(err),
-            (HandleKind::Condition { .. }, Method::Release) => {
-                Condition(h.id).release(&ctx).map(|_| Value::None).map_err(err)
+            (HandleKind::Lock { .. }, Method::Release) => {
+                Lock(h.id).release(&ctx).map(|_| Value::None).map_err(err)
             }
-            (HandleKind::Lock { .. }, Method::Locked) => Ok(Value::Bool(Lock(h.id).locked(&self.rt.arena))),
+            (HandleKind::RLock { .. }, Method::Release) => {
+                RLock(h.id).release(&ctx).map(|_| Value::None).map_err(err)
+            }
+            (HandleKind::Condition { .. }, Method::Release) => Condition(h.id)
+                .release(&ctx)
+                .map(|_| Value::None)
+                .map_err(err),
+            (HandleKind::Lock { .. }, Method::Locked) => {
+                Ok(Value::Bool(Lock(h.id).locked(&self.rt.arena)))
+            }
             (HandleKind::Condition { .. }, Method::Wait) => {
-                let t = self.scaled(timeout_arg::wait_timeout(arg::opt_float(&args, 0, "timeout", span)?));
-                Condition(h.id).wait(&ctx, t, span).map(Value::Bool).map_err(err)
+                let t = self.scaled(timeout_arg::wait_timeout(arg::opt_float(
+                    &args, 0, "timeout", span,
+                )?));
+                Condition(h.id)
+                    .wait(&ctx, t, span)
+                    .map(Value::Bool)
+                    .map_err(err)
             }
             (HandleKind::Condition { .. }, Method::Notify) => {
                 let n = arg::opt_int(&args, 0, "n", span)?.unwrap_or(1).max(0) as usize;
-                Condition(h.id).notify(&ctx, n).map(|_| Value::None).map_err(err)
+                Condition(h.id)
+                    .notify(&ctx, n)
+                    .map(|_| Value::None)
+                    .map_err(err)
             }
-            (HandleKind::Condition { .. }, Method::NotifyAll) => {
-                Condition(h.id).notify_all(&ctx).map(|_| Value::None).map_err(err)
-            }
+            (HandleKind::Condition { .. }, Method::NotifyAll) => Condition(h.id)
+                .notify_all(&ctx)
+                .map(|_| Value::None)
+                .map_err(err),
             (HandleKind::Semaphore { .. }, Method::Acquire) => {
                 let blocking = arg::flag(&args, 0, if mp { "block" } else { "blocking" }, true);
-                let t = timeout_arg::semaphore_timeout(mp, blocking, arg::opt_float(&args, 1, "timeout", span)?)
-                    .map_err(err)?;
-                Ok(Value::Bool(Semaphore(h.id).acquire(&ctx, blocking, self.scaled(t), span)))
+                let t = timeout_arg::semaphore_timeout(
+                    mp,
+                    blocking,
+                    arg::opt_float(&args, 1, "timeout", span)?,
+                )
+                .map_err(err)?;
+                Ok(Value::Bool(Semaphore(h.id).acquire(
+                    &ctx,
+                    blocking,
+                    self.scaled(t),
+                    span,
+                )))
             }
             (HandleKind::Semaphore { .. }, Method::Release) => {
                 let n = arg::opt_int(&args, 0, "n", span)?.unwrap_or(1) as i64;
-                Semaphore(h.id).release(&ctx, n).map(|_| Value::None).map_err(err)
+                Semaphore(h.id)
+                    .release(&ctx, n)
+                    .map(|_| Value::None)
+                    .map_err(err)
             }
             (HandleKind::Event { .. }, Method::Set) => {
                 Event(h.id).set(&ctx);
@@ -164,13 +231,19 @@ impl ActorWorld {
                 Event(h.id).clear(&ctx);
                 Ok(Value::None)
             }
-            (HandleKind::Event { .. }, Method::IsSet) => Ok(Value::Bool(Event(h.id).is_set(&self.rt.arena))),
+            (HandleKind::Event { .. }, Method::IsSet) => {
+                Ok(Value::Bool(Event(h.id).is_set(&self.rt.arena)))
+            }
             (HandleKind::Event { .. }, Method::Wait) => {
-                let t = self.scaled(timeout_arg::wait_timeout(arg::opt_float(&args, 0, "timeout", span)?));
+                let t = self.scaled(timeout_arg::wait_timeout(arg::opt_float(
+                    &args, 0, "timeout", span,
+                )?));
                 Ok(Value::Bool(Event(h.id).wait(&ctx, t, span)))
             }
             (HandleKind::Barrier { .. }, Method::Wait) => {
-                let t = self.scaled(timeout_arg::wait_timeout(arg::opt_float(&args, 0, "timeout", span)?));
+                let t = self.scaled(timeout_arg::wait_timeout(arg::opt_float(
+                    &args, 0, "timeout", span,
+                )?));
                 let has_action = self.rt.barrier_actions.lock().contains_key(&h.id);
                 match Barrier(h.id).wait(&ctx, t, span, has_action).map_err(err)? {
                     BarrierArrival::Passed(i) => Ok(Value::Int(i128::from(i))),
@@ -216,12 +289,18 @@ impl ActorWorld {
             Method::Put | Method::PutNowait => {
                 let item = args.get(0, "item").cloned().unwrap_or(Value::None);
                 let block = m == Method::Put && arg::flag(&args, 1, "block", true);
-                let t = timeout_arg::queue_timeout(block, arg::opt_float(&args, 2, "timeout", span)?).map_err(err)?;
-                q.put(&ctx, item, block, self.scaled(t), span, &cmp).map(|_| Value::None).map_err(err)
+                let t =
+                    timeout_arg::queue_timeout(block, arg::opt_float(&args, 2, "timeout", span)?)
+                        .map_err(err)?;
+                q.put(&ctx, item, block, self.scaled(t), span, &cmp)
+                    .map(|_| Value::None)
+                    .map_err(err)
             }
             Method::Get | Method::GetNowait => {
                 let block = m == Method::Get && arg::flag(&args, 0, "block", true);
-                let t = timeout_arg::queue_timeout(block, arg::opt_float(&args, 1, "timeout", span)?).map_err(err)?;
+                let t =
+                    timeout_arg::queue_timeout(block, arg::opt_float(&args, 1, "timeout", span)?)
+                        .map_err(err)?;
                 q.get(&ctx, block, self.scaled(t), span, &cmp).map_err(err)
             }
             Method::TaskDone => q.task_done(&ctx).map(|_| Value::None).map_err(err),
@@ -239,14 +318,22 @@ impl ActorWorld {
     pub(crate) fn sync_attr(&self, h: Handle, attr: Attr, span: Span) -> Res<Value> {
         let a = &self.rt.arena;
         match (h.kind, attr) {
-            (HandleKind::Barrier { .. }, Attr::Parties) => Ok(Value::Int(i128::from(Barrier(h.id).parties(a)))),
-            (HandleKind::Barrier { .. }, Attr::NWaiting) => Ok(Value::Int(i128::from(Barrier(h.id).n_waiting(a)))),
-            (HandleKind::Barrier { .. }, Attr::Broken) => Ok(Value::Bool(Barrier(h.id).broken(a))),
-            (HandleKind::ThreadQueue(_), Attr::Maxsize) => Ok(Value::Int(i128::from(ThreadQueue(h.id).maxsize(a)))),
-            (HandleKind::ThreadQueue(_), Attr::UnfinishedTasks) => {
-                Ok(Value::Int(i128::from(ThreadQueue(h.id).unfinished_tasks(a))))
+            (HandleKind::Barrier { .. }, Attr::Parties) => {
+                Ok(Value::Int(i128::from(Barrier(h.id).parties(a))))
             }
-            (HandleKind::MpQueue { .. } | HandleKind::Connection, _) => self.channel_attr(h, attr, span),
+            (HandleKind::Barrier { .. }, Attr::NWaiting) => {
+                Ok(Value::Int(i128::from(Barrier(h.id).n_waiting(a))))
+            }
+            (HandleKind::Barrier { .. }, Attr::Broken) => Ok(Value::Bool(Barrier(h.id).broken(a))),
+            (HandleKind::ThreadQueue(_), Attr::Maxsize) => {
+                Ok(Value::Int(i128::from(ThreadQueue(h.id).maxsize(a))))
+            }
+            (HandleKind::ThreadQueue(_), Attr::UnfinishedTasks) => Ok(Value::Int(i128::from(
+                ThreadQueue(h.id).unfinished_tasks(a),
+            ))),
+            (HandleKind::MpQueue { .. } | HandleKind::Connection, _) => {
+                self.channel_attr(h, attr, span)
+            }
             _ => Err(no_attribute(h, attr, span)),
         }
     }
@@ -262,7 +349,9 @@ impl ActorWorld {
 
     /// The lock of a synchronized `Value`/`Array`: a multiprocessing RLock.
     pub(crate) fn alloc_lock_for_shared(&self, span: Span) -> Res<u32> {
-        RLock::new(&self.rt.arena, true, "lock").map(|r| r.0).map_err(|e| self.sync_err(e, true, span))
+        RLock::new(&self.rt.arena, true, "lock")
+            .map(|r| r.0)
+            .map_err(|e| self.sync_err(e, true, span))
     }
 
     pub(crate) fn acquire_shared_lock(&self, lock: u32, span: Span) -> Res<()> {

@@ -40,7 +40,10 @@ impl ActorWorld {
 
     pub(crate) fn timer_finished(&self, id: ActorId) -> Res<Value> {
         Ok(match self.timer_event(id) {
-            Some(ev) => Value::Handle(Handle { kind: HandleKind::Event { mp: false }, id: ev }),
+            Some(ev) => Value::Handle(Handle {
+                kind: HandleKind::Event { mp: false },
+                id: ev,
+            }),
             None => Value::None,
         })
     }

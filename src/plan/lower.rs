@@ -766,7 +766,11 @@ impl<'a> Lowerer<'a> {
         let kind = match &e.kind {
             // In a claim, `output` is the run's whole printed output, unless the
             // scenario has a variable of that name.
-            E::Name(n) if self.in_expect && n == "output" && matches!(self.resolve(n), Resolved::Unbound) => {
+            E::Name(n)
+                if self.in_expect
+                    && n == "output"
+                    && matches!(self.resolve(n), Resolved::Unbound) =>
+            {
                 ExprKind::RunOutput
             }
             E::Name(n) => return self.lower_name(n, e.span),

@@ -296,7 +296,8 @@ impl Arena {
         let actors = self.actor_count() as usize;
         let resources = self.res_count() as usize;
         let log = self.log().used();
-        let heap = (self.header().heap_head.load(Ordering::Relaxed) as usize).min(self.layout.heap_words);
+        let heap =
+            (self.header().heap_head.load(Ordering::Relaxed) as usize).min(self.layout.heap_words);
         self.zero(self.layout.heap_at, heap * 8);
         self.zero(self.layout.actors_at, actors * size_of::<ActorSlot>());
         self.zero(self.layout.res_at, resources * size_of::<ResRecord>());
