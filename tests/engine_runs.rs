@@ -1,6 +1,6 @@
 //! Many runs on the real engine: seeds, `--replay`, `--jobs`, `--stress`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use interp::checker::scenario_report::ScenarioReport;
 use interp::cli::RunOptions;
@@ -26,7 +26,7 @@ fn opts() -> RunOptions {
     }
 }
 
-fn report(path: &PathBuf, o: &RunOptions, replay: Option<u64>) -> ScenarioReport {
+fn report(path: &Path, o: &RunOptions, replay: Option<u64>) -> ScenarioReport {
     match run_and_grade(path, o, replay, false) {
         ScenarioOutcome::Ok(r) => *r,
         ScenarioOutcome::Invalid(t) | ScenarioOutcome::Internal(t) => panic!("{t}"),
