@@ -1,7 +1,8 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use interp::cli::{Cli, Command, exit};
+use interp::cli::{Cli, Command, check_cmd, exit, run_cmd, test_cmd};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -15,10 +16,20 @@ fn main() -> ExitCode {
             });
         }
     };
-    match cli.command {
-        Command::Check { .. } | Command::Graph { .. } | Command::Run(_) | Command::Test(_) => {
-            eprintln!("interp: not implemented yet");
-            exit::code(exit::INTERNAL)
+    let color = std::io::stderr().is_terminal();
+    let code = match &cli.command {
+        Command::Check { files } => check_cmd::check(files, color),
+        Command::Graph { file, dot } => check_cmd::graph(file, *dot, color),
+        Command::Run(args) => {
+            let _ = interp::engine::interrupt::install();
+            run_cmd::run(args)
         }
-    }
+        Command::Test(args) => {
+            let _ = interp::engine::interrupt::install();
+            test_cmd::run_tests(args, &mut |path, opts| {
+                run_cmd::run_and_grade(path, opts, None, false)
+            })
+        }
+    };
+    exit::code(code)
 }

@@ -485,13 +485,6 @@ fn live_cases() -> Vec<(&'static str, Scn)> {
         s.r(q).limit = 2;
         s.wait_on(MAIN, WaitOp::QueuePut, q);
     });
-    case("the pipe is not full", &|s| {
-        let p = s.process("p");
-        let q = s.res("q", MP_QUEUE);
-        s.r(q).limit = 65536;
-        s.r(q).pending_bytes = 100;
-        s.wait_on(p, WaitOp::QueueFlush, q).join(MAIN, p);
-    });
     case("a running reader drains the pipe", &|s| {
         let p = s.process("p");
         let r = s.thread("reader");

@@ -121,6 +121,7 @@ fn walk_expr(e: &Expr, f: &mut impl FnMut(&Expr)) {
         | ExprKind::Func(_)
         | ExprKind::Builtin(_)
         | ExprKind::ExcType(_)
+        | ExprKind::RunOutput
         | ExprKind::Lambda { .. } => {}
         ExprKind::Call {
             func,
@@ -142,7 +143,7 @@ fn walk_expr(e: &Expr, f: &mut impl FnMut(&Expr)) {
             args.iter().for_each(&mut go);
             kwargs.iter().for_each(|(_, v)| go(v));
         }
-        ExprKind::Attr { obj, .. } => go(obj),
+        ExprKind::Attr { obj, .. } | ExprKind::BoundMethod { obj, .. } => go(obj),
         ExprKind::Index { obj, index } => {
             go(obj);
             go(index);

@@ -213,9 +213,10 @@ impl Liveness<'_, '_> {
                     WaitOp::EventWait => r.count != 0,
                     WaitOp::BarrierWait => r.limit > 0 && r.count >= r.limit,
                     WaitOp::PipeRecv => r.pending_bytes > 0,
-                    WaitOp::PipeSend | WaitOp::QueueFlush => {
-                        r.limit > 0 && r.pending_bytes < r.limit as u64
-                    }
+                    // A blocked writer is itself the proof that the pipe is full (the
+                    // kernel's page accounting makes "full" less than the capacity): only a
+                    // reader frees it. A reader that drains it changes `pending_bytes`,
+                    // which resets the detector's settle window.
                     _ => false,
                 });
                 state_frees

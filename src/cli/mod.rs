@@ -6,8 +6,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod check_cmd;
 pub mod discover;
 pub mod exit;
+pub mod load;
+pub mod run_cmd;
+pub mod settings;
 pub mod test_cmd;
 
 #[derive(Debug, Parser)]

@@ -49,13 +49,7 @@ pub trait Caller {
 pub trait World {
     /// A builtin that `core` does not evaluate itself: constructors of engine objects,
     /// `print`, `sleep`, `work`, `input`, `os.*`, `random.*`, `current_process()`...
-    fn call_builtin(
-        &self,
-        cx: &mut dyn Caller,
-        b: Builtin,
-        args: Args,
-        span: Span,
-    ) -> Res<Value>;
+    fn call_builtin(&self, cx: &mut dyn Caller, b: Builtin, args: Args, span: Span) -> Res<Value>;
 
     /// A method on an engine object.
     fn call_method(
@@ -76,6 +70,9 @@ pub trait World {
     fn get_item(&self, recv: Handle, index: &Value, span: Span) -> Res<Value>;
 
     fn set_item(&self, recv: Handle, index: &Value, value: Value, span: Span) -> Res<()>;
+
+    /// Everything the run printed so far (all actors, in order): `output` in claims.
+    fn run_output(&self) -> String;
 
     /// Called between statements: the engine's chance to record progress, honour a
     /// teardown request and, under `--stress`, perturb the schedule.

@@ -2,5 +2,6 @@
 
 pub mod diagnostic;
 pub mod did_you_mean;
+pub mod render;
 
 pub use diagnostic::{Diagnostic, Label, Severity};

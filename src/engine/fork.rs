@@ -151,6 +151,13 @@ pub(crate) fn fork_with(role: ChildRole, child: impl FnOnce() -> i32) -> Result<
 
 /// The child side: ties the process to its parent, applies the role, runs the body.
 fn run_child(parent: Pid, role: ChildRole, child: impl FnOnce() -> i32) -> ! {
+    setup_child(parent, role);
+    let code = catch_unwind(AssertUnwindSafe(child)).unwrap_or(EXIT_PANICKED);
+    _exit(code)
+}
+
+/// Ties a freshly forked child to its parent and applies the role; `_exit`s on failure.
+fn setup_child(parent: Pid, role: ChildRole) {
     let main = matches!(role, ChildRole::Main { .. });
     if main {
         // Before any process of the scenario can exist, so all of them inherit it.
@@ -186,8 +193,28 @@ fn run_child(parent: Pid, role: ChildRole, child: impl FnOnce() -> i32) -> ! {
             _exit(EXIT_SETUP_FAILED);
         }
     }
-    let code = catch_unwind(AssertUnwindSafe(child)).unwrap_or(EXIT_PANICKED);
-    _exit(code)
+}
+
+/// `os.fork()`: forks a scenario process that continues where the caller is. Returns
+/// `Some(pid)` in the parent and `None` in the child, which is set up like any
+/// descendant (parent-death signal, same group).
+pub fn fork_returning() -> Result<Option<Pid>, ForkError> {
+    let parent = getpid();
+    let gate = ExclusiveGate::acquire().ok_or(ForkError::GateHeldByCaller)?;
+    // SAFETY: as in `fork_with`; the child returns into the interpreter's thread, which
+    // is the only thread it has, and every lock it may take was free at the fork (fork
+    // gate) or is a shared-memory primitive meant to be inherited.
+    match unsafe { fork() }? {
+        ForkResult::Parent { child: pid } => {
+            drop(gate);
+            Ok(Some(pid))
+        }
+        ForkResult::Child => {
+            gate.reset_in_child();
+            setup_child(parent, ChildRole::Descendant);
+            Ok(None)
+        }
+    }
 }
 
 /// Ends the forked child at once: no atexit handlers, no destructors, no flushing of

@@ -31,7 +31,9 @@ pub struct Program {
     pub facts: Facts,
     /// Creation-site labels: for `p = Process(...)`, `lock_a = Lock()`, the span of the
     /// call expression and the variable it is assigned to. Reports name actors and
-    /// resources by these (`p`, `lock_a`) rather than by `Process-1`.
+    /// resources by these (`p`, `lock_a`) rather than by `Process-1`. Also for
+    /// `with Pool(2) as pool`, and `procs = [Process(..) for ..]` (labelled `procs`).
+    /// `a, b = Pipe()` gives one label `"a/b"`: the part before `/` names end 0.
     pub labels: Vec<(Span, String)>,
 }
 
@@ -85,7 +87,8 @@ pub struct Function {
     /// `f`, `<lambda>` or `<module>`.
     pub name: String,
     pub params: Vec<ParamIr>,
-    /// Number of local slots: parameters first (in order), then other locals.
+    /// Number of local slots: a lambda's captures first (see `ExprKind::Lambda`), then
+    /// parameters (in order), then other locals.
     pub n_locals: u16,
     pub local_names: Vec<String>,
     pub body: Vec<Stmt>,
@@ -185,6 +188,14 @@ pub enum ExprKind {
         kwargs: Vec<(Kw, Expr)>,
         star: Option<Box<Expr>>,
     },
+    /// `obj.method` used as a value (`target=q.put`); also the callee of a method call
+    /// with `*args` (`ex.submit(f, *xs)` is a `Call` of a `BoundMethod`).
+    BoundMethod {
+        obj: Box<Expr>,
+        method: Method,
+    },
+    /// `output` in a claim: everything the run printed so far, as one string.
+    RunOutput,
     /// `obj.method(args)`: dispatched on the receiver's runtime kind.
     Method {
         obj: Box<Expr>,
@@ -221,7 +232,8 @@ pub enum ExprKind {
     Dict(Vec<(Expr, Expr)>),
     FStr(Vec<FPart>),
     /// `lambda`: a function whose first `captures.len()` locals are copied from the
-    /// enclosing scope's places when the lambda value is made.
+    /// enclosing scope's places when the lambda value is made; its parameters follow
+    /// them (parameter `i` is local `captures.len() + i`).
     Lambda {
         func: FuncId,
         captures: Vec<Place>,
@@ -312,9 +324,20 @@ pub struct OutcomeCaseIr {
 #[derive(Debug, Default)]
 pub struct Facts {
     /// `signals[f]`: the (receiver kind, method) pairs function `f` may perform, directly
-    /// or through the functions it calls or starts. Receiver kinds the plan could not
-    /// infer are recorded as `None` (meaning: possibly any kind).
+    /// or through the functions it calls (not through the threads or processes it
+    /// starts: those are other actors, with their own entries). Receiver kinds the plan
+    /// could not infer are recorded as `None` (meaning: possibly any kind). Sorted.
     pub signals: Vec<Vec<(Option<ResKind>, Method)>>,
+}
+
+impl ResKind {
+    /// Kinds whose sites start actors (threads, processes, pool or executor workers).
+    pub fn is_actor(self) -> bool {
+        matches!(
+            self,
+            ResKind::Thread | ResKind::Process | ResKind::Timer | ResKind::Pool | ResKind::Executor
+        )
+    }
 }
 
 /// The kinds of runtime objects that `engine` owns, as far as the plan can infer them.

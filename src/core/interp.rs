@@ -1,0 +1,109 @@
+//! The interpreter: runs one actor's code — a function of the plan — over a [`World`].
+//!
+//! One `Interp` per OS thread. It owns the thread's call stack (frames of locals); the
+//! process's globals are shared with the other threads of the process. Statements are in
+//! `exec.rs`, expressions in `eval.rs`, argument binding in `call.rs`.
+
+use std::sync::Arc;
+
+use crate::core::globals::Globals;
+use crate::core::value::{Exception, Res, Unwind, Value};
+use crate::core::world::{Args, Caller, World};
+use crate::plan::ir::{FuncId, Program};
+use crate::syntax::span::Span;
+
+/// How deep scenario calls may nest before `RecursionError` (CPython's default limit is
+/// 1000; ours is lower because each level is a native Rust frame on a thread stack).
+pub const MAX_DEPTH: u32 = 400;
+
+pub struct Interp<'a> {
+    pub program: &'a Program,
+    pub globals: &'a Globals,
+    pub world: &'a dyn World,
+    /// Current call depth.
+    pub(crate) depth: u32,
+    /// Exceptions being handled (innermost last), for a bare `raise`.
+    pub(crate) handling: Vec<Arc<Exception>>,
+}
+
+/// One function activation's locals.
+pub(crate) struct Frame {
+    pub locals: Vec<Option<Value>>,
+    pub func: FuncId,
+}
+
+impl<'a> Interp<'a> {
+    pub fn new(program: &'a Program, globals: &'a Globals, world: &'a dyn World) -> Interp<'a> {
+        Interp {
+            program,
+            globals,
+            world,
+            depth: 0,
+            handling: Vec::new(),
+        }
+    }
+
+    /// Runs the module body (the main actor's code).
+    pub fn run_main(&mut self) -> Res<()> {
+        self.call_function(
+            self.program.main,
+            Vec::new(),
+            Args::default(),
+            self.program_span(),
+        )
+        .map(|_| ())
+    }
+
+    fn program_span(&self) -> Span {
+        self.program.functions[self.program.main as usize].span
+    }
+
+    /// Calls function `func`, with `captured` values for a lambda's captures.
+    pub fn call_function(
+        &mut self,
+        func: FuncId,
+        captured: Vec<Value>,
+        args: Args,
+        span: Span,
+    ) -> Res<Value> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Unwind::raise(
+                crate::core::names::ExcType::RecursionError,
+                "maximum recursion depth exceeded",
+                span,
+            ));
+        }
+        let f = &self.program.functions[func as usize];
+        let mut frame = Frame {
+            locals: vec![None; f.n_locals as usize],
+            func,
+        };
+        self.bind_args(f, &mut frame, captured, args, span)?;
+        self.depth += 1;
+        let result = self.exec_block(&f.body, &mut frame);
+        self.depth -= 1;
+        match result? {
+            crate::core::exec::Flow::Return(v) => Ok(v),
+            _ => Ok(Value::None),
+        }
+    }
+}
+
+impl Caller for Interp<'_> {
+    fn call_value(&mut self, func: &Value, args: Args, span: Span) -> Res<Value> {
+        self.call(func, args, span)
+    }
+}
+
+impl Interp<'_> {
+    /// Evaluates a claim's expression (`final num == 100`, an `outcome` observation) in
+    /// the module scope, after main has finished.
+    pub fn eval_in_module(&mut self, e: &crate::plan::ir::Expr) -> Res<Value> {
+        let main = &self.program.functions[self.program.main as usize];
+        let mut frame = Frame {
+            locals: vec![None; main.n_locals as usize],
+            func: self.program.main,
+        };
+        self.eval(e, &mut frame)
+    }
+}
