@@ -54,11 +54,13 @@ impl ActorWorld {
             ActorKind::Process => None,
             ActorKind::Thread => Some(self.rt.process_actor()),
         };
-        match self
-            .rt
-            .arena
-            .alloc_actor(kind, Some(self.actor()), process, label, name)
-        {
+        match self.rt.arena.alloc_actor(
+            kind,
+            Some(self.actor()),
+            process,
+            &self.unique_label(label),
+            name,
+        ) {
             Ok(id) => {
                 let slot = self.rt.arena.actor(id);
                 slot.set_func(func);
@@ -66,6 +68,22 @@ impl ActorWorld {
                 Ok(id)
             }
             Err(e) => Err(self.cap_unwind(&e.to_string(), span)),
+        }
+    }
+
+    /// Actors made at one site in a loop share a variable name: the second and later
+    /// get `#2`, `#3`..., so reports tell them apart (`t`, `t#2`, `t#3`).
+    fn unique_label(&self, label: &str) -> String {
+        let arena = &self.rt.arena;
+        let prefix = format!("{label}#");
+        let same = (0..arena.actor_count())
+            .map(|i| arena.actor(i).label())
+            .filter(|l| l == label || l.starts_with(&prefix))
+            .count();
+        if same == 0 {
+            label.to_string()
+        } else {
+            format!("{label}#{}", same + 1)
         }
     }
 

@@ -14,7 +14,9 @@ use crate::checker::snapshot::ActorId;
 use crate::core::names::{Attr, Builtin, ExcType, Method};
 use crate::core::value::{Handle, HandleKind, Res, Unwind, Value};
 use crate::core::world::{Args, Caller, World};
+use crate::engine::run_event::RunEvent;
 use crate::engine::runtime::Runtime;
+use crate::engine::stress::{SHARED_OP, TICK};
 use crate::syntax::span::Span;
 
 pub struct ActorWorld {
@@ -58,50 +60,39 @@ impl World for ActorWorld {
         args: Args,
         span: Span,
     ) -> Res<Value> {
-        match recv.kind {
-            HandleKind::Thread | HandleKind::Timer | HandleKind::Process => {
-                self.actor_method(recv, m, args, span)
-            }
-            HandleKind::Value | HandleKind::Array => self.shared_method(recv, m, args, span),
-            HandleKind::MpQueue { .. } | HandleKind::Connection => {
-                self.channel_method(recv, m, args, span)
-            }
-            _ => self.sync_method(cx, recv, m, args, span),
-        }
+        self.perturb(SHARED_OP);
+        let r = self.dispatch_method(cx, recv, m, args, span);
+        self.perturb(SHARED_OP);
+        r
     }
 
     fn get_attr(&self, recv: Handle, attr: Attr, span: Span) -> Res<Value> {
-        match recv.kind {
-            HandleKind::Thread | HandleKind::Timer | HandleKind::Process => {
-                self.actor_attr(recv, attr, span)
-            }
-            HandleKind::Value | HandleKind::Array => self.shared_attr(recv, attr, span),
-            _ => self.sync_attr(recv, attr, span),
-        }
+        let r = self.dispatch_get_attr(recv, attr, span);
+        // After a read of shared state: the window a racing writer needs.
+        self.perturb(SHARED_OP);
+        r
     }
 
     fn set_attr(&self, recv: Handle, attr: Attr, value: Value, span: Span) -> Res<()> {
-        match recv.kind {
-            HandleKind::Thread | HandleKind::Timer | HandleKind::Process => {
-                self.set_actor_attr(recv, attr, value, span)
-            }
-            HandleKind::Value => self.set_shared_attr(recv, attr, value, span),
-            _ => Err(no_attribute(recv, attr, span)),
-        }
+        self.perturb(SHARED_OP);
+        self.dispatch_set_attr(recv, attr, value, span)
     }
 
     fn get_item(&self, recv: Handle, index: &Value, span: Span) -> Res<Value> {
-        match recv.kind {
+        let r = match recv.kind {
             HandleKind::Array => self.array_get(recv, index, span),
             _ => Err(Unwind::raise(
                 ExcType::TypeError,
                 format!("'{}' object is not subscriptable", recv.kind.python_name()),
                 span,
             )),
-        }
+        };
+        self.perturb(SHARED_OP);
+        r
     }
 
     fn set_item(&self, recv: Handle, index: &Value, value: Value, span: Span) -> Res<()> {
+        self.perturb(SHARED_OP);
         match recv.kind {
             HandleKind::Array => self.array_set(recv, index, value, span),
             _ => Err(Unwind::raise(
@@ -118,9 +109,7 @@ impl World for ActorWorld {
     fn run_output(&self) -> String {
         let mut out = String::new();
         for (_, t, b) in self.rt.arena.log().read_all() {
-            if let Some(crate::engine::run_event::RunEvent::Output(s)) =
-                crate::engine::run_event::RunEvent::decode(t, &b)
-            {
+            if let Some(RunEvent::Output(s)) = RunEvent::decode(t, &b) {
                 out.push_str(&s);
             }
         }
@@ -129,10 +118,50 @@ impl World for ActorWorld {
 
     fn tick(&self, _span: Span) -> Res<()> {
         self.progress();
-        if self.rt.stress {
-            self.perturb();
-        }
+        self.perturb(TICK);
         Ok(())
+    }
+}
+
+impl ActorWorld {
+    fn dispatch_method(
+        &self,
+        cx: &mut dyn Caller,
+        recv: Handle,
+        m: Method,
+        args: Args,
+        span: Span,
+    ) -> Res<Value> {
+        match recv.kind {
+            HandleKind::Thread | HandleKind::Timer | HandleKind::Process => {
+                self.actor_method(recv, m, args, span)
+            }
+            HandleKind::Value | HandleKind::Array => self.shared_method(recv, m, args, span),
+            HandleKind::MpQueue { .. } | HandleKind::Connection => {
+                self.channel_method(recv, m, args, span)
+            }
+            _ => self.sync_method(cx, recv, m, args, span),
+        }
+    }
+
+    fn dispatch_get_attr(&self, recv: Handle, attr: Attr, span: Span) -> Res<Value> {
+        match recv.kind {
+            HandleKind::Thread | HandleKind::Timer | HandleKind::Process => {
+                self.actor_attr(recv, attr, span)
+            }
+            HandleKind::Value | HandleKind::Array => self.shared_attr(recv, attr, span),
+            _ => self.sync_attr(recv, attr, span),
+        }
+    }
+
+    fn dispatch_set_attr(&self, recv: Handle, attr: Attr, value: Value, span: Span) -> Res<()> {
+        match recv.kind {
+            HandleKind::Thread | HandleKind::Timer | HandleKind::Process => {
+                self.set_actor_attr(recv, attr, value, span)
+            }
+            HandleKind::Value => self.set_shared_attr(recv, attr, value, span),
+            _ => Err(no_attribute(recv, attr, span)),
+        }
     }
 }
 

@@ -444,8 +444,7 @@ impl ActorWorld {
     /// non-daemon threads) and multiprocessing's exit function (terminate daemonic
     /// children, join the others, flush queue feeders). Main does threads first, a child
     /// process does them last, as in CPython.
-    pub(crate) fn process_epilogue(&self, is_main: bool) {
-        let span = crate::syntax::span::Span::default();
+    pub(crate) fn process_epilogue(&self, is_main: bool, span: Span) {
         if is_main {
             self.join_threads_at_exit(span);
         }
@@ -570,6 +569,10 @@ fn process_main(rt: Arc<Runtime>, id: ActorId) -> i32 {
             None => (None, Args::default()),
         }
     };
+    let target_func = match &target {
+        Some(Value::Func(f)) => Some(*f),
+        _ => None,
+    };
     let result = match target {
         Some(t) => {
             let mut interp = Interp::new(&rt.program, &rt.globals, &world);
@@ -582,7 +585,15 @@ fn process_main(rt: Arc<Runtime>, id: ActorId) -> i32 {
         return code;
     }
     let code = world.finish_code(result);
-    world.process_epilogue(false);
+    world.process_epilogue(false, end_span(&rt, target_func));
     world.actor_exited_now(Some(code));
     code
+}
+
+/// Where the implicit waits at the end of a function's actor are shown: its last
+/// statement (the code has run to there when the exit protocol waits).
+pub(crate) fn end_span(rt: &Runtime, func: Option<crate::plan::ir::FuncId>) -> Span {
+    func.and_then(|f| rt.program.functions.get(f as usize))
+        .and_then(|f| f.body.last())
+        .map_or(Span::default(), |s| s.span)
 }

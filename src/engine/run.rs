@@ -3,6 +3,7 @@
 //! arena afterwards.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use crate::checker::detector::Detector;
@@ -28,6 +29,8 @@ pub struct RunSettings {
     /// Per-run wall-clock limit, real seconds.
     pub timeout: f64,
     pub stress: bool,
+    /// Runs executed at once.
+    pub jobs: u32,
     /// Run exactly once with this run seed.
     pub replay: Option<u64>,
 }
@@ -40,6 +43,7 @@ impl RunSettings {
             time_scale: p.config.time_scale,
             timeout: p.config.timeout,
             stress: p.config.stress,
+            jobs: 1,
             replay: None,
         }
     }
@@ -67,27 +71,68 @@ pub enum EngineError {
 }
 
 /// Runs `program` as `settings` say, handing each run's record to `on_run` as soon as it
-/// is complete (the caller keeps what it needs: a histogram, not the runs).
+/// is complete (the caller keeps what it needs: a histogram, not the runs). With
+/// `jobs > 1`, that many runs go at once, each job with its own arena and supervisor;
+/// records then arrive in completion order.
 pub fn run_scenario(
     program: &Arc<Program>,
     settings: &RunSettings,
     mut on_run: impl FnMut(RunRecord),
 ) -> Result<(), EngineError> {
-    let arena = Arc::new(Arena::new(ArenaCaps::default()).map_err(EngineError::Arena)?);
-    arena.set_limits(program.config.max_processes, program.config.max_threads);
     let runs = if settings.replay.is_some() {
         1
     } else {
         settings.runs.max(1)
     };
+    let jobs = settings.jobs.clamp(1, runs);
+    if jobs == 1 {
+        return run_job(program, settings, &AtomicU32::new(0), runs, &mut on_run);
+    }
+    let next = AtomicU32::new(0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                let tx = tx.clone();
+                let next = &next;
+                scope.spawn(move || {
+                    run_job(program, settings, next, runs, &mut |r| {
+                        let _ = tx.send(r);
+                    })
+                })
+            })
+            .collect();
+        drop(tx);
+        for record in rx {
+            on_run(record);
+        }
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or(Ok(())))
+            .collect::<Result<Vec<()>, EngineError>>()
+            .map(|_| ())
+    })
+}
+
+/// One job: takes run numbers from `next` until `runs` are taken.
+fn run_job(
+    program: &Arc<Program>,
+    settings: &RunSettings,
+    next: &AtomicU32,
+    runs: u32,
+    on_run: &mut dyn FnMut(RunRecord),
+) -> Result<(), EngineError> {
+    let arena = Arc::new(Arena::new(ArenaCaps::default()).map_err(EngineError::Arena)?);
+    arena.set_limits(program.config.max_processes, program.config.max_threads);
     let mut supervisor = Supervisor::new(RunLimits {
         wall: Duration::from_secs_f64(settings.timeout.max(0.001)),
         memory_bytes: None,
         poll_interval: Duration::from_millis(5),
     })
     .map_err(EngineError::Supervisor)?;
-    for i in 0..runs {
-        if crate::engine::interrupt::interrupted() {
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= runs || crate::engine::interrupt::interrupted() {
             break;
         }
         let seed = settings.run_seed(i);
@@ -198,7 +243,10 @@ fn run_main(
     // only the real main actor speaks for the claims.
     let is_main = world.actor() == 0;
     let code = world.finish_code(result);
-    world.process_epilogue(is_main);
+    world.process_epilogue(
+        is_main,
+        crate::engine::actors::end_span(&rt, Some(program.main)),
+    );
     if is_main {
         evaluate_claims(&program, &rt, &world);
     }
