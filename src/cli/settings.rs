@@ -19,5 +19,8 @@ pub fn settings(program: &Program, opts: &RunOptions) -> RunSettings {
         s.timeout = t;
     }
     s.stress |= opts.stress;
+    if let Some(g) = opts.gil {
+        s.gil = g;
+    }
     s
 }

@@ -28,6 +28,8 @@ pub struct RunSettings {
     /// Per-run wall-clock limit, real seconds.
     pub timeout: f64,
     pub stress: bool,
+    /// Threads of one process take turns for CPU work, like CPython's GIL.
+    pub gil: bool,
     /// Run exactly once with this run seed.
     pub replay: Option<u64>,
 }
@@ -40,6 +42,7 @@ impl RunSettings {
             time_scale: p.config.time_scale,
             timeout: p.config.timeout,
             stress: p.config.stress,
+            gil: p.config.gil,
             replay: None,
         }
     }
@@ -119,10 +122,10 @@ fn run_once(
     let mut cap = None;
     let child_program = program.clone();
     let child_arena = arena.clone();
-    let (time_scale, stress) = (settings.time_scale, settings.stress);
+    let (time_scale, stress, gil) = (settings.time_scale, settings.stress, settings.gil);
     let outcome = supervisor
         .run(
-            move || run_main(child_program, child_arena, seed, time_scale, stress),
+            move || run_main(child_program, child_arena, seed, time_scale, stress, gil),
             |elapsed| {
                 if let Some((message, span)) = find_cap(arena) {
                     cap = Some((message, span));
@@ -176,14 +179,11 @@ fn run_main(
     seed: u64,
     time_scale: f64,
     stress: bool,
+    gil: bool,
 ) -> i32 {
-    let rt = Arc::new(Runtime::new(
-        program.clone(),
-        arena,
-        seed,
-        time_scale,
-        stress,
-    ));
+    let mut rt = Runtime::new(program.clone(), arena, seed, time_scale, stress);
+    rt.gil = gil;
+    let rt = Arc::new(rt);
     let world = ActorWorld::new(rt.clone(), 0);
     world.actor_started();
     let result = {
