@@ -714,3 +714,28 @@ fn plan_errors_render_as_their_golden_files() {
     }
     goldens.finish();
 }
+
+#[test]
+fn claims_are_graded_after_more_output_than_the_log_holds() {
+    // About 6 MB of output, more than the run's event log keeps: the output is cut,
+    // but the value of the final claim must still arrive.
+    let scenario = r#"scenario "loud" {
+    line = "x" * 200
+    n = 0
+    for i in range(25000) {
+        print(line)
+        n += 1
+    }
+    expect {
+        final n == 25000
+        output contains "xxxx"
+    }
+}
+"#;
+    Test::new()
+        .file("loud.scn", scenario)
+        .args(&["run", "loud.scn"])
+        .stdout_has("PASS line 9: final n == 25000")
+        .stdout_has("PASSED: all 2 claims held")
+        .run();
+}

@@ -466,3 +466,21 @@ fn threads_started_in_an_unbounded_loop_hit_the_cap() {
         "at line 9: t = Thread(target=f)",
     );
 }
+
+#[test]
+fn a_lock_bomb_that_ends_before_the_watch_looks_still_hits_the_cap() {
+    // The cap's RuntimeError ends the main process within a few milliseconds, before
+    // the supervisor's first look: the run must still count as stopped by the cap.
+    bomb(
+        r#"scenario "lock bomb" {
+    import threading
+    locks = []
+    while True {
+        locks.append(threading.Lock())
+    }
+}
+"#,
+        "too many synchronization objects in one run (cap: 4096)",
+        "at line 5: locks.append(threading.Lock())",
+    );
+}

@@ -146,11 +146,12 @@ fn run_once(
             },
         )
         .map_err(EngineError::Supervisor)?;
+    // A run can hit a cap and end (the cap's RuntimeError unwinds the main process)
+    // before the watch closure looks: the arena's flag still tells.
+    let cap = cap.or_else(|| find_cap(arena));
     let end = match (outcome.stopped, deadlock, cap) {
         (Some(StopReason::Deadlock), Some(d), _) => RunEnd::Deadlock(d),
-        (Some(StopReason::CapExceeded(_)), _, Some((message, span))) => {
-            RunEnd::CapExceeded { message, span }
-        }
+        (_, _, Some((message, span))) => RunEnd::CapExceeded { message, span },
         (Some(StopReason::Interrupted), _, _) => RunEnd::Interrupted,
         (Some(_), _, _) => {
             let snap = snapshot(arena);
@@ -158,7 +159,7 @@ fn run_once(
                 explanation: crate::checker::hang::hang_report(program, &snap),
             }
         }
-        (None, _, _) => RunEnd::Completed,
+        (None, _, None) => RunEnd::Completed,
     };
     Ok(collect_record(
         program,
