@@ -739,3 +739,42 @@ fn claims_are_graded_after_more_output_than_the_log_holds() {
         .stdout_has("PASSED: all 2 claims held")
         .run();
 }
+
+#[test]
+fn out_of_range_run_options_are_usage_errors() {
+    for (flag, value, why) in [
+        ("--runs", "0", "0 is not in 1..=4294967295"),
+        ("--jobs", "0", "0 is not in 1..=4294967295"),
+        ("--timeout", "0", "expected a positive number, got \"0\""),
+        (
+            "--time-scale",
+            "-1",
+            "expected a positive number, got \"-1\"",
+        ),
+        (
+            "--time-scale",
+            "inf",
+            "expected a positive number, got \"inf\"",
+        ),
+    ] {
+        Test::new()
+            .file("ok.scn", PASS)
+            .args(&["run", "ok.scn", &format!("{flag}={value}")])
+            .status(2)
+            .stdout("")
+            .stderr_has(&format!("invalid value '{value}' for '{flag} "))
+            .stderr_has(why)
+            .run();
+    }
+}
+
+#[test]
+fn run_of_a_directory_is_invalid_input() {
+    Test::new()
+        .file("d/ok.scn", PASS)
+        .args(&["run", "d"])
+        .status(2)
+        .stdout("")
+        .stderr("interp: cannot read d: Is a directory (os error 21)\n")
+        .run();
+}
