@@ -446,6 +446,8 @@ impl ActorWorld {
     /// process does them last, as in CPython.
     pub(crate) fn process_epilogue(&self, is_main: bool) {
         let span = crate::syntax::span::Span::default();
+        // CPython's `concurrent.futures` exit hook runs before the thread joins.
+        self.pools_at_exit();
         if is_main {
             self.join_threads_at_exit(span);
         }
