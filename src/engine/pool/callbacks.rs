@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::SeqCst;
 
 use super::future::{FINISHED, FutureRec, READY};
-use super::pool_rec::{PoolRec, TERMINATE};
+use super::pool_rec::{CLOSE, PoolRec, TERMINATE};
 use super::registry::{self, PoolLocal};
 use crate::checker::snapshot::{ActorId, ActorKind, ResId, Wait, WaitOp};
 use crate::core::names::ExcType;
@@ -22,7 +22,12 @@ use crate::syntax::span::Span;
 impl ActorWorld {
     /// Starts the pool's callback thread unless it runs already (thread pools run
     /// callbacks in their workers and need none).
-    pub(super) fn ensure_handler(&self, local: &Arc<PoolLocal>, pool: ResId, span: Span) -> Res<()> {
+    pub(super) fn ensure_handler(
+        &self,
+        local: &Arc<PoolLocal>,
+        pool: ResId,
+        span: Span,
+    ) -> Res<()> {
         if !local.kind.processes || local.with(&local.handler, |h| h.is_some()) {
             return Ok(());
         }
@@ -53,6 +58,18 @@ impl ActorWorld {
         Ok(())
     }
 
+    /// Closed and nothing left to call back: once every worker is gone for an executor
+    /// (a pending future may still get a done-callback), at once for a `Pool` (nothing
+    /// can be added after `close()`).
+    fn handler_may_leave(&self, local: &PoolLocal) -> bool {
+        local.with(&local.callbacks, |c| c.is_empty())
+            && (!local.kind.executor
+                || local
+                    .with(&local.workers, |w| w.clone())
+                    .iter()
+                    .all(|&w| self.actor_exited(w)))
+    }
+
     /// One pass of the handler: every record with callbacks that completed.
     fn handle_completed(&self, local: &PoolLocal) {
         let recs: BTreeSet<ResId> =
@@ -80,7 +97,7 @@ fn handler_main(rt: Arc<Runtime>, id: ActorId, pool: ResId) {
         loop {
             let seq = p.done_seq().load(SeqCst);
             world.handle_completed(&local);
-            if p.state() >= TERMINATE {
+            if p.state() >= TERMINATE || (p.state() >= CLOSE && world.handler_may_leave(&local)) {
                 break;
             }
             world.begin_wait(Wait {

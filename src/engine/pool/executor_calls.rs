@@ -19,7 +19,13 @@ use crate::engine::arg;
 use crate::syntax::span::Span;
 
 impl ActorWorld {
-    pub(super) fn executor_method(&self, h: Handle, m: Method, args: Args, span: Span) -> Res<Value> {
+    pub(super) fn executor_method(
+        &self,
+        h: Handle,
+        m: Method,
+        args: Args,
+        span: Span,
+    ) -> Res<Value> {
         let local = self.pool_local(h, span)?;
         match m {
             Method::Submit => {
@@ -111,9 +117,7 @@ impl ActorWorld {
             for _ in 0..tasks {
                 // CPython's `_adjust_thread_count`: an idle worker takes the task, else
                 // one more thread while under `max_workers`.
-                let took_idle = p
-                    .rec
-                    .payload[3]
+                let took_idle = p.rec.payload[3]
                     .fetch_update(
                         std::sync::atomic::Ordering::SeqCst,
                         std::sync::atomic::Ordering::SeqCst,

@@ -246,7 +246,11 @@ impl<'a> FutureRec<'a> {
         let done = self.rec.payload[DONE].fetch_add(1, SeqCst) + 1;
         let all = done as usize >= self.chunks();
         let ends = all || (failed_first && matches!(self.mode(), Mode::Map | Mode::Apply));
-        let target = if self.has_callbacks() { READY } else { FINISHED };
+        let target = if self.has_callbacks() {
+            READY
+        } else {
+            FINISHED
+        };
         let completed = ends
             && (self.rec.word[0]
                 .compare_exchange(RUNNING, target, SeqCst, SeqCst)
@@ -336,10 +340,7 @@ pub fn wait_any(
         if deadline.is_some_and(|d| now >= d) {
             break false;
         }
-        let Some(&pending) = recs
-            .iter()
-            .find(|&&r| !FutureRec::of(arena, r).done())
-        else {
+        let Some(&pending) = recs.iter().find(|&&r| !FutureRec::of(arena, r).done()) else {
             break cond(recs);
         };
         if waiting != Some(pending) {

@@ -149,13 +149,17 @@ impl ActorWorld {
         }
         let mut tasks: Vec<Task> = Vec::with_capacity(chunks);
         for (c, items) in work.items.chunks(chunksize).enumerate() {
-            let body = worker::body(work.func.clone(), work.star, items.to_vec(), work.kwargs.clone());
+            let body = worker::body(
+                work.func.clone(),
+                work.star,
+                items.to_vec(),
+                work.kwargs.clone(),
+            );
             let blob = if local.kind.processes {
                 let bytes = wire::encode(&body, span)?;
-                Some(
-                    blobs::store(arena, &bytes)
-                        .ok_or_else(|| self.cap_unwind("the arena's heap is full (pool tasks)", span))?,
-                )
+                Some(blobs::store(arena, &bytes).ok_or_else(|| {
+                    self.cap_unwind("the arena's heap is full (pool tasks)", span)
+                })?)
             } else {
                 None
             };

@@ -99,9 +99,8 @@ impl<'a> PoolRec<'a> {
     }
 
     pub fn add_running(&self, delta: i64) {
-        let _ = self.rec.payload[RUNNING].fetch_update(SeqCst, SeqCst, |n| {
-            Some((n as i64 + delta).max(0) as u64)
-        });
+        let _ = self.rec.payload[RUNNING]
+            .fetch_update(SeqCst, SeqCst, |n| Some((n as i64 + delta).max(0) as u64));
     }
 
     pub fn idle(&self) -> u64 {

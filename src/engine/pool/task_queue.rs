@@ -134,11 +134,11 @@ mod tests {
             heap_bytes: 4096,
         })
         .unwrap();
-        let id = a.alloc_res(HandleKind::Pool { threads: true }, "p").unwrap();
+        let id = a
+            .alloc_res(HandleKind::Pool { threads: true }, "p")
+            .unwrap();
         let pool = PoolRec::of(&a, id);
-        let tasks: Vec<Task> = (0..3)
-            .map(|c| new_node(&a, 1, c, None).unwrap())
-            .collect();
+        let tasks: Vec<Task> = (0..3).map(|c| new_node(&a, 1, c, None).unwrap()).collect();
         push_all(&a, pool, &tasks[..2]);
         assert_eq!(pool.queued(), 2);
         {

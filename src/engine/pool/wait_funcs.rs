@@ -46,7 +46,10 @@ impl ActorWorld {
                 Value::Handle(h) if h.kind == HandleKind::Future => Ok((v.clone(), h.id)),
                 other => Err(Unwind::raise(
                     ExcType::AttributeError,
-                    format!("'{}' object has no attribute '_condition'", other.type_name()),
+                    format!(
+                        "'{}' object has no attribute '_condition'",
+                        other.type_name()
+                    ),
                     span,
                 )),
             })

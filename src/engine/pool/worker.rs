@@ -280,7 +280,8 @@ impl ActorWorld {
             match blobs::store(&self.rt.arena, &bytes) {
                 Some(b) => fut.set_chunk_blob(chunk, b),
                 None => {
-                    let _ = self.cap_unwind("the arena's heap is full (pool results)", Span::default());
+                    let _ =
+                        self.cap_unwind("the arena's heap is full (pool results)", Span::default());
                     return;
                 }
             }
@@ -429,17 +430,22 @@ fn worker_thread_main(rt: Arc<Runtime>, id: ActorId, pool: ResId) {
     world.actor_started();
     world.worker_loop(pool);
     world.actor_exited_now(None);
+    // A callback thread waiting for the workers to leave looks again.
+    PoolRec::of(&world.rt.arena, pool).bump_done();
 }
 
 /// The body of a forked worker process.
 fn worker_process_main(rt: Arc<Runtime>, id: ActorId, pool: ResId) -> i32 {
     let world = ActorWorld::new(rt, id);
     world.actor_started();
-    if let Some(code) = world.worker_loop(pool) {
-        world.actor_exited_now(Some(code));
-        return code;
-    }
-    world.process_epilogue(false);
-    world.actor_exited_now(Some(0));
-    0
+    let code = match world.worker_loop(pool) {
+        Some(code) => code,
+        None => {
+            world.process_epilogue(false);
+            0
+        }
+    };
+    world.actor_exited_now(Some(code));
+    PoolRec::of(&world.rt.arena, pool).bump_done();
+    code
 }
