@@ -1,4 +1,5 @@
 //! Runs a scenario text through the real `interp` binary and checks that every claim held.
+#![allow(dead_code)] // each test binary uses a different part of it
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

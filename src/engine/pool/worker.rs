@@ -117,7 +117,7 @@ impl ActorWorld {
 
     /// Takes the next task, sleeping on the pool while there is none; `None` once the
     /// pool is closed and drained, terminated or broken.
-    fn take_task(&self, pool: PoolRec<'_>) -> Option<Task> {
+    fn take_task(&self, pool: PoolRec<'_>, span: Span) -> Option<Task> {
         loop {
             let seq = {
                 let _g = Guard::lock(pool.mutex());
@@ -138,7 +138,7 @@ impl ActorWorld {
                 op: WaitOp::QueueGet,
                 res: Some(pool.id),
                 target: None,
-                span: Span::default(),
+                span,
                 timed: false,
                 detail: 0,
             });
@@ -153,7 +153,9 @@ impl ActorWorld {
         let pool = PoolRec::of(arena, pool_id);
         let kind = kind_of(arena, pool_id);
         let local = registry::local(arena, pool_id);
-        while let Some(task) = self.take_task(pool) {
+        // Idle waits point at where the pool was created.
+        let idle_span = local.as_ref().map_or(Span::default(), |l| l.span);
+        while let Some(task) = self.take_task(pool, idle_span) {
             let fut = FutureRec::of(arena, task.rec);
             if !fut.start(self.actor()) {
                 continue;
