@@ -339,8 +339,9 @@ impl ActorWorld {
     /// thread workers finish the task they run; then all are joined.
     pub(super) fn terminate_pool(&self, local: &Arc<PoolLocal>, pool: ResId, span: Span) {
         let p = PoolRec::of(&self.rt.arena, pool);
-        p.set_state(TERMINATE);
-        task_queue::clear(&self.rt.arena, p);
+        // Process workers are killed before the state change can wake them: a worker
+        // woken into its exit path could be killed halfway through writing its exit
+        // record into the shared event log.
         if local.kind.processes {
             for w in local.with(&local.workers, |w| w.clone()) {
                 if self.rt.arena.actor(w).kind() == ActorKind::Process && !self.actor_reaped(w) {
@@ -355,6 +356,8 @@ impl ActorWorld {
                 }
             }
         }
+        p.set_state(TERMINATE);
+        task_queue::clear(&self.rt.arena, p);
         self.join_workers(local, span);
     }
 
