@@ -140,6 +140,11 @@ impl ActorWorld {
             HandleKind::MpQueue { .. } | HandleKind::Connection => {
                 self.channel_method(recv, m, args, span)
             }
+            HandleKind::Pool { .. }
+            | HandleKind::Executor { .. }
+            | HandleKind::Future
+            | HandleKind::AsyncResult
+            | HandleKind::ImapIter => self.pool_family_method(cx, recv, m, args, span),
             _ => self.sync_method(cx, recv, m, args, span),
         }
     }

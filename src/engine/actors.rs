@@ -445,6 +445,8 @@ impl ActorWorld {
     /// children, join the others, flush queue feeders). Main does threads first, a child
     /// process does them last, as in CPython.
     pub(crate) fn process_epilogue(&self, is_main: bool, span: Span) {
+        // CPython's `concurrent.futures` exit hook runs before the thread joins.
+        self.pools_at_exit();
         if is_main {
             self.join_threads_at_exit(span);
         }

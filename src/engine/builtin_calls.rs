@@ -150,6 +150,12 @@ impl ActorWorld {
             Builtin::MpQueue | Builtin::JoinableQueue | Builtin::MpSimpleQueue | Builtin::Pipe => {
                 self.new_channel(b, args, span)
             }
+            Builtin::Pool
+            | Builtin::ThreadPool
+            | Builtin::ThreadPoolExecutor
+            | Builtin::ProcessPoolExecutor
+            | Builtin::Wait
+            | Builtin::AsCompleted => self.pool_builtin(b, args, span),
             _ => self.new_sync(cx, b, args, span),
         }
     }

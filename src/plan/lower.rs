@@ -902,6 +902,8 @@ fn ctor_call_kind(e: &Expr) -> Option<ResKind> {
             ExprKind::Builtin(b) => ctor_kind(b),
             _ => None,
         },
+        // `a = ex.submit(f)`: futures and async results are labelled like resources.
+        ExprKind::Method { method, .. } => crate::plan::signatures::method_result_kind(*method),
         _ => None,
     }
 }

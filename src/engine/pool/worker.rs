@@ -1,0 +1,453 @@
+//! Pool workers: starting them (threads, or processes forked from the pool's creator),
+//! the loop each runs (take a task, run its chunk, store the result, wake the waiters),
+//! and what a task's result looks like on its way back.
+
+use std::sync::Arc;
+
+use super::blobs;
+use super::future::{FINISHED, FutureRec, Mode};
+use super::pool_rec::{BROKEN, CLOSE, PoolRec, TERMINATE};
+use super::registry::{self, Callback, PoolKind, PoolLocal};
+use super::task_queue::{self, Task};
+use crate::checker::snapshot::{ActorId, ActorKind, ResId, Wait, WaitOp};
+use crate::core::interp::Interp;
+use crate::core::names::ExcType;
+use crate::core::value::{Exception, HandleKind, Res, Unwind, Value};
+use crate::core::world::Args;
+use crate::engine::actor_world::ActorWorld;
+use crate::engine::channel::wire;
+use crate::engine::futex::{self, Guard};
+use crate::engine::run_event::RunEvent;
+use crate::engine::runtime::{ActorObj, Runtime};
+use crate::syntax::span::Span;
+
+/// Stack of a worker thread: deep enough for the interpreter's frames.
+const WORKER_STACK: usize = 16 << 20;
+
+/// What a process-pool task's death reports to its future.
+const BROKEN_RUNNING: &str = "A process in the process pool was terminated abruptly while the future was running or pending.";
+
+/// The pool kind of a pool record.
+pub fn kind_of(arena: &crate::engine::arena::Arena, pool: ResId) -> PoolKind {
+    match arena.res(pool).kind() {
+        Some(HandleKind::Pool { threads }) => PoolKind {
+            processes: !threads,
+            executor: false,
+        },
+        Some(HandleKind::Executor { processes }) => PoolKind {
+            processes,
+            executor: true,
+        },
+        _ => PoolKind {
+            processes: false,
+            executor: true,
+        },
+    }
+}
+
+/// A task body: `(func, star, items, kwargs)`; each item is one call.
+pub fn body(func: Value, star: bool, items: Vec<Value>, kwargs: Value) -> Value {
+    Value::tuple(vec![func, Value::Bool(star), Value::list(items), kwargs])
+}
+
+impl ActorWorld {
+    /// Starts one more worker for `pool`.
+    pub(super) fn spawn_worker(&self, local: &Arc<PoolLocal>, pool: ResId, span: Span) -> Res<()> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let rec = PoolRec::of(&self.rt.arena, pool);
+        let n = rec.add_started();
+        let kind = local.kind;
+        let (akind, name, daemon) = match (kind.processes, kind.executor) {
+            (false, true) => (
+                ActorKind::Thread,
+                format!("{}_{n}", local.name_prefix),
+                false,
+            ),
+            (false, false) => {
+                let t = self.rt.thread_counter.fetch_add(1, Relaxed) + 1;
+                (ActorKind::Thread, format!("Thread-{t} (worker)"), true)
+            }
+            (true, executor) => {
+                let p = self.rt.process_counter.fetch_add(1, Relaxed) + 1;
+                let prefix = if executor {
+                    "ForkProcess"
+                } else {
+                    "ForkPoolWorker"
+                };
+                (ActorKind::Process, format!("{prefix}-{p}"), !executor)
+            }
+        };
+        let id = self.alloc_actor(akind, &name, &name, None, daemon, span)?;
+        local.with(&local.workers, |w| w.push(id));
+        let rt = self.rt.clone();
+        if akind == ActorKind::Thread {
+            std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn(move || worker_thread_main(rt, id, pool))
+                .map_err(|e| {
+                    Unwind::raise(
+                        ExcType::RuntimeError,
+                        format!("can't start new thread: {e}"),
+                        span,
+                    )
+                })?;
+            return Ok(());
+        }
+        self.rt.actors.lock().insert(
+            id,
+            ActorObj {
+                target: None,
+                args: Args::default(),
+                daemon,
+                started: true,
+                timer_delay: None,
+                timer_event: None,
+                thread: None,
+                pid: None,
+                exitcode: None,
+                creator: self.actor(),
+            },
+        );
+        let pid = self.fork_child(id, span, move || worker_process_main(rt, id, pool))?;
+        if let Some(o) = self.rt.actors.lock().get_mut(&id) {
+            o.pid = Some(pid);
+        }
+        Ok(())
+    }
+
+    /// Takes the next task, sleeping on the pool while there is none; `None` once the
+    /// pool is closed and drained, terminated or broken.
+    fn take_task(&self, pool: PoolRec<'_>, span: Span) -> Option<Task> {
+        loop {
+            let seq = {
+                let _g = Guard::lock(pool.mutex());
+                let st = pool.state();
+                if st >= TERMINATE {
+                    return None;
+                }
+                if let Some(t) = task_queue::pop_locked(&self.rt.arena, pool) {
+                    return Some(t);
+                }
+                if st == CLOSE {
+                    return None;
+                }
+                pool.work_seq().load(std::sync::atomic::Ordering::SeqCst)
+            };
+            // Idle: the checker frees a worker waiting on its pool while anyone can act.
+            self.begin_wait(Wait {
+                op: WaitOp::QueueGet,
+                res: Some(pool.id),
+                target: None,
+                span,
+                timed: false,
+                detail: 0,
+            });
+            futex::wait(pool.work_seq(), seq, None);
+            self.end_wait();
+        }
+    }
+
+    /// The worker loop; `Some(code)` when a task ended the process with `os._exit`.
+    fn worker_loop(&self, pool_id: ResId) -> Option<i32> {
+        let arena = &self.rt.arena;
+        let pool = PoolRec::of(arena, pool_id);
+        let kind = kind_of(arena, pool_id);
+        let local = registry::local(arena, pool_id);
+        // Idle waits point at where the pool was created.
+        let idle_span = local.as_ref().map_or(Span::default(), |l| l.span);
+        while let Some(task) = self.take_task(pool, idle_span) {
+            let fut = FutureRec::of(arena, task.rec);
+            if !fut.start(self.actor()) {
+                continue;
+            }
+            pool.add_running(1);
+            let ran = match self.task_body(local.as_deref(), &task) {
+                Ok(b) => self.run_chunk(&b),
+                Err(e) => Err(e),
+            };
+            pool.add_running(-1);
+            match ran {
+                Ok(values) => self.store_chunk(local.as_deref(), kind, fut, task.chunk, Ok(values)),
+                Err(Unwind::Raise(e)) => {
+                    self.store_chunk(local.as_deref(), kind, fut, task.chunk, Err(e))
+                }
+                Err(Unwind::Exit { code, hard: false }) => {
+                    let e = Arc::new(Exception {
+                        ty: ExcType::SystemExit,
+                        msg: code.to_string(),
+                        span: Span::default(),
+                    });
+                    self.store_chunk(local.as_deref(), kind, fut, task.chunk, Err(e));
+                }
+                Err(Unwind::Exit { code, hard: true }) => {
+                    if !kind.processes {
+                        self.hard_exit(code);
+                    }
+                    if kind.executor {
+                        self.break_pool(kind, pool, Some(task));
+                    }
+                    return Some(code);
+                }
+            }
+            if kind.executor && !kind.processes {
+                // CPython's idle semaphore: a finished worker is one submit need not spawn for.
+                pool.add_idle(1);
+            }
+        }
+        None
+    }
+
+    fn task_body(&self, local: Option<&PoolLocal>, task: &Task) -> Res<Value> {
+        if let Some(blob) = task.body {
+            let bytes = blobs::load(&self.rt.arena, blob);
+            return wire::decode(&bytes).map_err(|e| {
+                Unwind::raise(
+                    ExcType::RuntimeError,
+                    format!("interp: bad task message: {}", e.0),
+                    Span::default(),
+                )
+            });
+        }
+        local
+            .and_then(|l| l.with(&l.bodies, |b| b.remove(&task.node)))
+            .ok_or_else(|| {
+                Unwind::raise(
+                    ExcType::RuntimeError,
+                    "interp: task body missing",
+                    Span::default(),
+                )
+            })
+    }
+
+    /// Runs every call of a chunk; the list of their results.
+    fn run_chunk(&self, body: &Value) -> Res<Value> {
+        let span = Span::default();
+        let Value::Tuple(parts) = body else {
+            return Ok(Value::list(Vec::new()));
+        };
+        let (func, star, items, kwargs) = (&parts[0], parts[1].truthy(), &parts[2], &parts[3]);
+        let items = crate::core::iter::to_vec(items, span)?;
+        let mut kw = Vec::new();
+        if let Value::Dict(d) = kwargs {
+            for (k, v) in d.lock().iter() {
+                if let Value::Str(s) = k {
+                    kw.push((s.clone(), v.clone()));
+                }
+            }
+        }
+        let mut interp = Interp::new(&self.rt.program, &self.rt.globals, self);
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let pos = if star {
+                crate::core::iter::to_vec(&item, span)?
+            } else {
+                vec![item]
+            };
+            out.push(interp.call(
+                func,
+                Args {
+                    pos,
+                    kw: kw.clone(),
+                },
+                span,
+            )?);
+        }
+        Ok(Value::list(out))
+    }
+
+    /// Stores a chunk's outcome where the pool's waiters read it and completes the
+    /// record when it was the last chunk (running a thread pool's callbacks here).
+    pub(super) fn store_chunk(
+        &self,
+        local: Option<&PoolLocal>,
+        kind: PoolKind,
+        fut: FutureRec<'_>,
+        chunk: u32,
+        outcome: Result<Value, Arc<Exception>>,
+    ) {
+        let ok = outcome.is_ok();
+        let value = match outcome {
+            Ok(v) => Value::tuple(vec![Value::Bool(true), v]),
+            Err(e) => Value::tuple(vec![Value::Bool(false), Value::Exception(e)]),
+        };
+        if kind.processes {
+            let bytes = match wire::encode(&value, Span::default()) {
+                Ok(b) => b,
+                Err(Unwind::Raise(e)) => {
+                    let v = Value::tuple(vec![Value::Bool(false), Value::Exception(e)]);
+                    wire::encode(&v, Span::default()).unwrap_or_default()
+                }
+                Err(Unwind::Exit { .. }) => Vec::new(),
+            };
+            match blobs::store(&self.rt.arena, &bytes) {
+                Some(b) => fut.set_chunk_blob(chunk, b),
+                None => {
+                    let _ =
+                        self.cap_unwind("the arena's heap is full (pool results)", Span::default());
+                    return;
+                }
+            }
+        } else if let Some(l) = local {
+            l.with(&l.results, |r| r.insert((fut.id, chunk), value));
+        }
+        let completed = fut.chunk_done(chunk, ok);
+        if let Some(pool) = fut.pool() {
+            PoolRec::of(&self.rt.arena, pool).bump_done();
+        }
+        if kind.processes || !completed {
+            return;
+        }
+        // A thread pool: this worker runs the callbacks, before the result is visible
+        // (apply_async) or after (add_done_callback), as CPython does.
+        if let Some(l) = local {
+            if fut.has_callbacks() {
+                self.run_callbacks(l, fut, false);
+                fut.complete(FINISHED);
+            }
+            self.run_callbacks(l, fut, true);
+        }
+    }
+
+    /// Runs (and forgets) the callbacks registered on `fut`: the result callbacks, or
+    /// (`done`) the done-callbacks.
+    pub(super) fn run_callbacks(&self, local: &PoolLocal, fut: FutureRec<'_>, done: bool) {
+        let mine: Vec<Callback> = local.with(&local.callbacks, |cbs| {
+            let mut taken = Vec::new();
+            cbs.retain(|(r, cb)| {
+                let take = *r == fut.id && matches!(cb, Callback::Done(_)) == done;
+                if take {
+                    taken.push(cb.clone());
+                }
+                !take
+            });
+            taken
+        });
+        if mine.is_empty() {
+            return;
+        }
+        let outcome = self.record_outcome(Some(local), fut);
+        let span = Span::default();
+        let mut interp = Interp::new(&self.rt.program, &self.rt.globals, self);
+        for cb in mine {
+            let call = match (&cb, &outcome) {
+                (Callback::Success(f), Some(Ok(v))) => Some((f, v.clone())),
+                (Callback::Error(f), Some(Err(e))) => Some((f, Value::Exception(e.clone()))),
+                (Callback::Done(f), _) => Some((
+                    f,
+                    Value::Handle(crate::core::value::Handle {
+                        kind: HandleKind::Future,
+                        id: fut.id,
+                    }),
+                )),
+                _ => None,
+            };
+            if let Some((f, arg)) = call
+                && let Err(Unwind::Raise(e)) = interp.call(f, Args::new(vec![arg]), span)
+            {
+                self.emit(&RunEvent::Exception {
+                    ty: e.ty,
+                    msg: e.msg.clone(),
+                    span: e.span,
+                });
+            }
+        }
+    }
+
+    /// A chunk's stored outcome: `Ok(list of results)` or `Err(exception)`.
+    pub(super) fn chunk_outcome(
+        &self,
+        local: Option<&PoolLocal>,
+        fut: FutureRec<'_>,
+        chunk: u32,
+    ) -> Option<Result<Value, Arc<Exception>>> {
+        let kind = kind_of(&self.rt.arena, fut.pool()?);
+        let v = if kind.processes {
+            let bytes = blobs::load(&self.rt.arena, fut.chunk_blob(chunk)?);
+            wire::decode(&bytes).ok()?
+        } else {
+            local?.with(&local?.results, |r| r.get(&(fut.id, chunk)).cloned())?
+        };
+        let Value::Tuple(t) = v else { return None };
+        match (&t[0], &t[1]) {
+            (Value::Bool(true), v) => Some(Ok(v.clone())),
+            (_, Value::Exception(e)) => Some(Err(e.clone())),
+            _ => None,
+        }
+    }
+
+    /// The whole record's outcome, once complete: one value (apply/submit), or the
+    /// list of all items (map), or the failure.
+    pub(super) fn record_outcome(
+        &self,
+        local: Option<&PoolLocal>,
+        fut: FutureRec<'_>,
+    ) -> Option<Result<Value, Arc<Exception>>> {
+        if let Some(c) = fut.failed_chunk()
+            && matches!(fut.mode(), Mode::Apply | Mode::Map)
+        {
+            return match self.chunk_outcome(local, fut, c)? {
+                Err(e) => Some(Err(e)),
+                Ok(_) => None,
+            };
+        }
+        let mut all = Vec::new();
+        for c in 0..fut.chunks() as u32 {
+            match self.chunk_outcome(local, fut, c)? {
+                Ok(Value::List(l)) => all.extend(l.lock().iter().cloned()),
+                Ok(_) => {}
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        if fut.mode() == Mode::Apply {
+            return Some(Ok(all.into_iter().next().unwrap_or(Value::None)));
+        }
+        Some(Ok(Value::list(all)))
+    }
+
+    /// A process-pool worker died abruptly: the executor is broken; its running task
+    /// and every queued one fail with `BrokenProcessPool`.
+    fn break_pool(&self, kind: PoolKind, pool: PoolRec<'_>, running: Option<Task>) {
+        pool.set_state(BROKEN);
+        let mut tasks: Vec<Task> = running.into_iter().collect();
+        tasks.extend(task_queue::clear(&self.rt.arena, pool));
+        for t in tasks {
+            let fut = FutureRec::of(&self.rt.arena, t.rec);
+            if fut.done() {
+                continue;
+            }
+            let _ = fut.start(self.actor());
+            let e = Arc::new(Exception {
+                ty: ExcType::BrokenProcessPool,
+                msg: BROKEN_RUNNING.to_string(),
+                span: Span::default(),
+            });
+            self.store_chunk(None, kind, fut, t.chunk, Err(e));
+        }
+    }
+}
+
+/// The body of a worker thread.
+fn worker_thread_main(rt: Arc<Runtime>, id: ActorId, pool: ResId) {
+    let world = ActorWorld::new(rt, id);
+    world.actor_started();
+    world.worker_loop(pool);
+    world.actor_exited_now(None);
+    // A callback thread waiting for the workers to leave looks again.
+    PoolRec::of(&world.rt.arena, pool).bump_done();
+}
+
+/// The body of a forked worker process.
+fn worker_process_main(rt: Arc<Runtime>, id: ActorId, pool: ResId) -> i32 {
+    let world = ActorWorld::new(rt, id);
+    world.actor_started();
+    let code = match world.worker_loop(pool) {
+        Some(code) => code,
+        None => {
+            world.process_epilogue(false, Span::default());
+            0
+        }
+    };
+    world.actor_exited_now(Some(code));
+    PoolRec::of(&world.rt.arena, pool).bump_done();
+    code
+}
