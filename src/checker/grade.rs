@@ -204,21 +204,22 @@ impl Grader {
     }
 
     fn count_end(&mut self, run: &RunRecord) {
-        let first = |explanation: &str| EndExplanation {
+        let first = |explanation: &str, graph: &str| EndExplanation {
             run: run.index,
             seed: run.seed,
             explanation: explanation.to_string(),
+            graph: graph.to_string(),
         };
         match &run.end {
             RunEnd::Completed => self.ends.completed += 1,
             RunEnd::Deadlock(d) => {
                 *self.ends.deadlock.entry(d.kind.clone()).or_default() += 1;
                 self.first_deadlock
-                    .get_or_insert_with(|| first(&d.explanation));
+                    .get_or_insert_with(|| first(&d.explanation, &d.graph));
             }
             RunEnd::Hang { explanation } => {
                 self.ends.hang += 1;
-                self.first_hang.get_or_insert_with(|| first(explanation));
+                self.first_hang.get_or_insert_with(|| first(explanation, ""));
             }
             RunEnd::CapExceeded { .. } => self.ends.cap_exceeded += 1,
             RunEnd::Interrupted => self.ends.interrupted += 1,

@@ -59,6 +59,8 @@ pub struct EndExplanation {
     pub seed: u64,
     /// Multi-line, in the scenario's own terms.
     pub explanation: String,
+    /// A deadlock's wait-for graph as DOT (empty for a hang).
+    pub graph: String,
 }
 
 impl ScenarioReport {
