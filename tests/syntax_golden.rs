@@ -3,25 +3,23 @@
 //! every valid one parses, and each `.scn`/`.toml` twin parses to the same AST modulo
 //! spans. `UPDATE_GOLDEN=1 cargo test --test syntax_golden` rewrites the `.stderr` files.
 
+mod golden_support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use golden_support::Goldens;
 use interp::diag::render::render;
 use interp::syntax::ast::Scenario;
 use interp::syntax::parse_scenario;
 use interp::syntax::span::SourceFile;
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/syntax")
-        .join(dir);
-    let mut files: Vec<PathBuf> = fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("scn" | "toml")))
-        .collect();
-    files.sort();
-    files
+    golden_support::fixtures(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/syntax")
+            .join(dir),
+    )
 }
 
 fn load(path: &Path) -> SourceFile {
@@ -31,39 +29,20 @@ fn load(path: &Path) -> SourceFile {
 
 #[test]
 fn invalid_inputs_render_as_their_golden_files() {
-    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let files = fixtures("invalid");
     assert!(files.len() >= 25, "the corpus has {} inputs", files.len());
-    let mut failures = Vec::new();
+    let mut goldens = Goldens::new();
     for path in files {
         let file = load(&path);
-        let diags = match parse_scenario(&file) {
-            Ok(_) => {
-                failures.push(format!("{}: parsed without error", file.name));
-                continue;
+        match parse_scenario(&file) {
+            Ok(_) => goldens.fail(format!("{}: parsed without error", file.name)),
+            Err(diags) => {
+                assert!(!diags.is_empty(), "{}: empty error list", file.name);
+                goldens.compare(&path, &render(&file, &diags, false));
             }
-            Err(d) => d,
-        };
-        assert!(!diags.is_empty(), "{}: empty error list", file.name);
-        let got = render(&file, &diags, false);
-        let golden = path.with_extension(format!(
-            "{}.stderr",
-            path.extension().unwrap().to_string_lossy()
-        ));
-        if update {
-            fs::write(&golden, &got).unwrap();
-            continue;
-        }
-        match fs::read_to_string(&golden) {
-            Ok(want) if want == got => {}
-            Ok(want) => failures.push(format!(
-                "{}: rendered output differs\n--- want\n{want}\n--- got\n{got}",
-                file.name
-            )),
-            Err(_) => failures.push(format!("{}: no golden file; got\n{got}", file.name)),
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    goldens.finish();
 }
 
 /// The AST's `Debug` text with every span erased, for comparing the two front ends.

@@ -40,6 +40,9 @@ pub struct Grader {
     ends: EndCounts,
     first_deadlock: Option<EndExplanation>,
     first_hang: Option<EndExplanation>,
+    first_cap: Option<EndExplanation>,
+    /// The scenario's text, to quote the line where a cap was hit.
+    source: std::sync::Arc<crate::syntax::span::SourceFile>,
     /// The scenario claims `deadlock` / `hang`: runs ending so are not failures of
     /// `final` and `outcome` claims.
     expects_deadlock: bool,
@@ -136,6 +139,8 @@ impl Grader {
             ends: EndCounts::default(),
             first_deadlock: None,
             first_hang: None,
+            first_cap: None,
+            source: program.source.clone(),
             expects_deadlock,
             expects_hang,
         }
@@ -221,7 +226,14 @@ impl Grader {
                 self.ends.hang += 1;
                 self.first_hang.get_or_insert_with(|| first(explanation, ""));
             }
-            RunEnd::CapExceeded { .. } => self.ends.cap_exceeded += 1,
+            RunEnd::CapExceeded { message, span } => {
+                self.ends.cap_exceeded += 1;
+                if self.first_cap.is_none() {
+                    let (line, _) = self.source.line_col(span.start);
+                    let text = self.source.line_text(line).trim();
+                    self.first_cap = Some(first(&format!("{message}\nat line {line}: {text}")));
+                }
+            }
             RunEnd::Interrupted => self.ends.interrupted += 1,
         }
     }
@@ -290,6 +302,7 @@ impl Grader {
             ends: self.ends,
             first_deadlock: self.first_deadlock,
             first_hang: self.first_hang,
+            first_cap: self.first_cap,
             replay_flags: self.replay_flags,
         }
     }

@@ -30,6 +30,8 @@ pub struct ScenarioReport {
     pub first_deadlock: Option<EndExplanation>,
     /// The first hang seen, with each live actor's state.
     pub first_hang: Option<EndExplanation>,
+    /// The first run stopped by a cap: the cap's message and the line that hit it.
+    pub first_cap: Option<EndExplanation>,
     /// Flags that, after `--replay SEED`, reproduce a run's conditions (`--stress`, ...).
     pub replay_flags: Vec<String>,
 }
@@ -64,9 +66,10 @@ pub struct EndExplanation {
 }
 
 impl ScenarioReport {
-    /// Every claim held, over at least one run.
+    /// Every claim held, over at least one run, and no run was stopped by a cap (a
+    /// fork bomb fails its scenario even when it makes no claim).
     pub fn passed(&self) -> bool {
-        self.runs > 0 && self.verdicts.iter().all(|v| v.passed)
+        self.runs > 0 && self.ends.cap_exceeded == 0 && self.verdicts.iter().all(|v| v.passed)
     }
 
     /// How many claims failed.

@@ -48,19 +48,19 @@ pub enum Command {
 #[derive(Debug, Args, Clone)]
 pub struct RunOptions {
     /// Number of runs (default: the scenario's `runs`).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: Option<u32>,
     /// Runs executed in parallel.
-    #[arg(long, short = 'j')]
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
     /// Seed of the run seeds.
     #[arg(long)]
     pub seed: Option<u64>,
     /// Multiply every sleep and timeout by this factor.
-    #[arg(long)]
+    #[arg(long, value_parser = positive_number)]
     pub time_scale: Option<f64>,
     /// Per-run time limit in seconds (a run still going then is a hang).
-    #[arg(long)]
+    #[arg(long, value_parser = positive_number)]
     pub timeout: Option<f64>,
     /// Perturb schedules with seeded random yields and delays.
     #[arg(long)]
@@ -68,6 +68,14 @@ pub struct RunOptions {
     /// Threads of one process take turns for CPU work, like CPython's GIL.
     #[arg(long)]
     pub gil: Option<bool>,
+}
+
+/// A finite number above zero, as the scenario's `time_scale` and `timeout` must be.
+fn positive_number(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok(x),
+        _ => Err(format!("expected a positive number, got {s:?}")),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -21,7 +21,7 @@ pub fn run_and_grade(
     let program = match load(path, color) {
         Ok(p) => p,
         Err(LoadError::Invalid(text)) => return ScenarioOutcome::Invalid(text),
-        Err(LoadError::Io(msg)) => return ScenarioOutcome::Invalid(msg),
+        Err(LoadError::Io(msg)) => return ScenarioOutcome::Invalid(format!("{msg}\n")),
     };
     let mut s = settings(&program, opts);
     s.replay = replay;

@@ -22,5 +22,8 @@ pub fn settings(program: &Program, opts: &RunOptions) -> RunSettings {
     if let Some(j) = opts.jobs {
         s.jobs = j.max(1);
     }
+    if let Some(g) = opts.gil {
+        s.gil = g;
+    }
     s
 }

@@ -13,6 +13,9 @@ use crate::engine::wait_recorder::WaitRecorder;
 use crate::plan::ir::FuncId;
 use crate::syntax::span::Span;
 
+/// Bytes of the event log that printed output leaves to the other records.
+const VERDICT_HEADROOM: usize = 64 << 10;
+
 impl ActorWorld {
     pub(crate) fn ctx(&self) -> ActorCtx<'_> {
         ActorCtx {
@@ -23,8 +26,14 @@ impl ActorWorld {
 
     pub(crate) fn emit(&self, e: &RunEvent) {
         let (t, b) = e.encode();
-        // A full log drops the record: output is capped, the run goes on.
-        let _ = self.rt.arena.log().append(self.actor(), t, &b);
+        let log = self.rt.arena.log();
+        // A full log drops the record: output is capped, the run goes on. Output stops
+        // short of the end, so exceptions, exit codes, caps and the claims' values
+        // still fit after any amount of printing.
+        let _ = match e {
+            RunEvent::Output(_) => log.append_leaving(VERDICT_HEADROOM, self.actor(), t, &b),
+            _ => log.append(self.actor(), t, &b),
+        };
     }
 
     pub(crate) fn begin_wait(&self, w: Wait) {

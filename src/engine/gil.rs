@@ -36,7 +36,7 @@ impl GilGuard {
 
 impl ActorWorld {
     pub(crate) fn gil_enter(&self) -> GilGuard {
-        let guard = self.rt.program.config.gil.then(|| GIL.lock());
+        let guard = self.rt.gil.then(|| GIL.lock());
         GilGuard {
             guard,
             since: Instant::now(),

@@ -31,6 +31,8 @@ pub struct RunSettings {
     pub stress: bool,
     /// Runs executed at once.
     pub jobs: u32,
+    /// Threads of one process take turns for CPU work, like CPython's GIL.
+    pub gil: bool,
     /// Run exactly once with this run seed.
     pub replay: Option<u64>,
 }
@@ -44,6 +46,7 @@ impl RunSettings {
             timeout: p.config.timeout,
             stress: p.config.stress,
             jobs: 1,
+            gil: p.config.gil,
             replay: None,
         }
     }
@@ -164,10 +167,10 @@ fn run_once(
     let mut cap = None;
     let child_program = program.clone();
     let child_arena = arena.clone();
-    let (time_scale, stress) = (settings.time_scale, settings.stress);
+    let (time_scale, stress, gil) = (settings.time_scale, settings.stress, settings.gil);
     let outcome = supervisor
         .run(
-            move || run_main(child_program, child_arena, seed, time_scale, stress),
+            move || run_main(child_program, child_arena, seed, time_scale, stress, gil),
             |elapsed| {
                 if let Some((message, span)) = find_cap(arena) {
                     cap = Some((message, span));
@@ -188,11 +191,12 @@ fn run_once(
             },
         )
         .map_err(EngineError::Supervisor)?;
+    // A run can hit a cap and end (the cap's RuntimeError unwinds the main process)
+    // before the watch closure looks: the arena's flag still tells.
+    let cap = cap.or_else(|| find_cap(arena));
     let end = match (outcome.stopped, deadlock, cap) {
         (Some(StopReason::Deadlock), Some(d), _) => RunEnd::Deadlock(d),
-        (Some(StopReason::CapExceeded(_)), _, Some((message, span))) => {
-            RunEnd::CapExceeded { message, span }
-        }
+        (_, _, Some((message, span))) => RunEnd::CapExceeded { message, span },
         (Some(StopReason::Interrupted), _, _) => RunEnd::Interrupted,
         (Some(_), _, _) => {
             let snap = snapshot(arena);
@@ -200,7 +204,7 @@ fn run_once(
                 explanation: crate::checker::hang::hang_report(program, &snap),
             }
         }
-        (None, _, _) => RunEnd::Completed,
+        (None, _, None) => RunEnd::Completed,
     };
     Ok(collect_record(
         program,
@@ -221,14 +225,11 @@ fn run_main(
     seed: u64,
     time_scale: f64,
     stress: bool,
+    gil: bool,
 ) -> i32 {
-    let rt = Arc::new(Runtime::new(
-        program.clone(),
-        arena,
-        seed,
-        time_scale,
-        stress,
-    ));
+    let mut rt = Runtime::new(program.clone(), arena, seed, time_scale, stress);
+    rt.gil = gil;
+    let rt = Arc::new(rt);
     let world = ActorWorld::new(rt.clone(), 0);
     world.actor_started();
     let result = {

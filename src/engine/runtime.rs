@@ -50,6 +50,8 @@ pub struct Runtime {
     /// This run's seed; each actor's `random` stream derives from it and the actor id.
     pub seed: u64,
     pub stress: bool,
+    /// Threads take turns for CPU work (the scenario's `gil`, or `--gil`).
+    pub gil: bool,
     /// Creation-site labels: call span → variable name.
     pub labels: HashMap<Span, String>,
     /// This process's actor objects (threads it created; processes it created).
@@ -76,6 +78,7 @@ impl Runtime {
         let labels = program.labels.iter().cloned().collect();
         let globals = Arc::new(Globals::new(program.globals.len()));
         let inputs = program.config.inputs.iter().cloned().collect();
+        let gil = program.config.gil;
         Runtime {
             program,
             arena,
@@ -84,6 +87,7 @@ impl Runtime {
             time_scale,
             seed,
             stress,
+            gil,
             labels,
             actors: Mutex::new(HashMap::new()),
             barrier_actions: Mutex::new(HashMap::new()),

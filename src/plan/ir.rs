@@ -98,8 +98,9 @@ pub struct Function {
 #[derive(Debug)]
 pub struct ParamIr {
     pub name: String,
-    /// Evaluated at each call where the argument is missing (Python evaluates defaults
-    /// once at `def`; scenario defaults are constants, so both agree).
+    /// Evaluated at each call where the argument is missing. Python evaluates defaults
+    /// once at `def`: the two agree for immutable defaults, but a mutable one
+    /// (`acc=[]`) is a fresh object at each call here (docs/language.md, Differences).
     pub default: Option<Expr>,
 }
 

@@ -421,8 +421,7 @@ impl<'a> Lowerer<'a> {
             .with_label("not defined");
         if modules::module(name).is_some() {
             d = d.with_help(format!("add `import {name}`"));
-        } else if let Some(s) = did_you_mean(name, self.visible_names().iter().map(|s| s.as_str()))
-        {
+        } else if let Some(s) = self.suggest_name(name) {
             d = d.with_help(format!("did you mean '{s}'?"));
         } else if let Some(m) = modules::module_names().find(|m| modules::member(m, name).is_some())
         {
@@ -432,18 +431,22 @@ impl<'a> Lowerer<'a> {
         ExprKind::Const(Const::None)
     }
 
-    fn visible_names(&self) -> Vec<String> {
+    /// The closest name to a misspelt `name`. Like CPython, the scenario's own names
+    /// come first and builtins only when none of them is close, so `workr` suggests the
+    /// scenario's `worker`, not the builtin `work`.
+    fn suggest_name(&self, name: &str) -> Option<String> {
         let f = self.frames.last().expect("module frame");
-        let mut v: Vec<String> = if f.module {
+        let mut own: Vec<&str> = if f.module {
             Vec::new()
         } else {
-            f.names.clone()
+            f.names.iter().map(String::as_str).collect()
         };
-        v.extend(self.global_slots.keys().cloned());
-        v.extend(self.statics.keys().cloned());
-        v.extend(modules::builtin_names().map(String::from));
-        v.sort();
-        v
+        own.extend(self.global_slots.keys().map(String::as_str));
+        own.extend(self.statics.keys().map(String::as_str));
+        own.sort();
+        did_you_mean(name, own)
+            .or_else(|| did_you_mean(name, modules::builtin_names()))
+            .map(String::from)
     }
 
     pub fn entity_value(&mut self, e: Entity, span: Span) -> ExprKind {

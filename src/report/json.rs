@@ -45,6 +45,7 @@ pub struct ScenarioJson {
     pub ends: EndsJson,
     pub first_deadlock: Option<EndJson>,
     pub first_hang: Option<EndJson>,
+    pub first_cap: Option<EndJson>,
     pub claims: Vec<ClaimJson>,
     pub histograms: Vec<HistogramJson>,
 }
@@ -178,6 +179,7 @@ pub fn scenario(s: &ScenarioReport) -> ScenarioJson {
         },
         first_deadlock: s.first_deadlock.as_ref().map(end_json),
         first_hang: s.first_hang.as_ref().map(end_json),
+        first_cap: s.first_cap.as_ref().map(end_json),
         claims: s
             .verdicts
             .iter()

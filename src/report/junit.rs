@@ -1,10 +1,11 @@
 //! The JUnit XML report, for CI systems: one testsuite per scenario, one testcase per
-//! claim. A scenario that did not parse or crashed `interp` is one erroring testcase.
+//! claim, plus a failing `cap exceeded` testcase when a run was stopped by a cap. A
+//! scenario that did not parse or crashed `interp` is one erroring testcase.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::checker::claim_verdict::ClaimVerdict;
-use crate::checker::scenario_report::ScenarioReport;
+use crate::checker::scenario_report::{EndExplanation, ScenarioReport};
 use crate::report::{ScenarioOutcome, ScenarioResult, Totals};
 
 /// The JUnit XML document for `results`.
@@ -25,6 +26,9 @@ fn suite(r: &ScenarioResult) -> TestSuite {
         ScenarioOutcome::Ok(report) => {
             for v in &report.verdicts {
                 suite.add_test_case(claim_case(report, v));
+            }
+            if let Some(cap) = &report.first_cap {
+                suite.add_test_case(cap_case(report, cap));
             }
         }
         ScenarioOutcome::Invalid(diag) => {
@@ -63,6 +67,24 @@ fn claim_case(report: &ScenarioReport, v: &ClaimVerdict) -> TestCase {
         s
     };
     let mut case = TestCase::new(format!("line {}: {}", v.line, v.claim), status);
+    case.set_classname(report.name.as_str());
+    case
+}
+
+/// The failure of a scenario whose runs were stopped by a cap (whatever its claims say).
+fn cap_case(report: &ScenarioReport, cap: &EndExplanation) -> TestCase {
+    let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+    let message = format!(
+        "{} of {} runs stopped by a cap",
+        report.ends.cap_exceeded, report.runs
+    );
+    s.set_message(message.as_str())
+        .set_type("cap exceeded")
+        .set_description(format!(
+            "run {} (seed {}): {}\n",
+            cap.run, cap.seed, cap.explanation
+        ));
+    let mut case = TestCase::new("cap exceeded", s);
     case.set_classname(report.name.as_str());
     case
 }

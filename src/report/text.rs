@@ -47,6 +47,7 @@ pub fn render(report: &ScenarioReport, style: TextStyle) -> String {
     for (what, first) in [
         ("deadlock", &report.first_deadlock),
         ("hang", &report.first_hang),
+        ("cap exceeded", &report.first_cap),
     ] {
         if let Some(e) = first {
             let _ = writeln!(out, "first {what} (run {}, seed {}):", e.run, e.seed);
@@ -76,6 +77,14 @@ pub fn render(report: &ScenarioReport, style: TextStyle) -> String {
         p.paint(green().bold(), &format!("PASSED: all {total} claims held"))
     } else if report.runs == 0 {
         p.paint(red().bold(), "FAILED: no run completed")
+    } else if failed == 0 {
+        p.paint(
+            red().bold(),
+            &format!(
+                "FAILED: {} of {} runs stopped by a cap",
+                report.ends.cap_exceeded, report.runs
+            ),
+        )
     } else {
         p.paint(
             red().bold(),

@@ -68,6 +68,22 @@ impl EventLog<'_> {
         true
     }
 
+    /// Appends one record unless fewer than `keep` bytes would be left after it, so
+    /// that bulk records (printed output) can never crowd out the few that decide a
+    /// run's verdict. Returns false, without blocking, when it does not append.
+    pub fn append_leaving(&self, keep: usize, actor: ActorId, tag: u8, bytes: &[u8]) -> bool {
+        let used = self.head.load(Ordering::Relaxed) as usize;
+        // Checked before reserving: a failed reservation would still move the head.
+        if used
+            .saturating_add(rec_len(bytes.len()))
+            .saturating_add(keep)
+            > self.cap
+        {
+            return false;
+        }
+        self.append(actor, tag, bytes)
+    }
+
     /// Every published record in order: (actor, tag, bytes). A record still being
     /// written (or whose writer died mid-write) is skipped.
     pub fn read_all(&self) -> Vec<(ActorId, u8, Vec<u8>)> {
@@ -144,6 +160,21 @@ mod tests {
             assert!(!log.append(0, 2, &[b'b'; 20]));
             assert!(!log.append(0, 3, b"")); // still full: the head only grows
             assert_eq!(log.read_all(), vec![(0, 1, vec![b'a'; 20])]);
+        });
+    }
+
+    #[test]
+    fn bulk_records_leave_the_headroom_to_the_others() {
+        with_log(128, |log| {
+            // 16 + 24 bytes each: two fit below 128 - 40 of headroom, the third not.
+            assert!(log.append_leaving(40, 0, 1, &[b'a'; 20]));
+            assert!(log.append_leaving(40, 0, 1, &[b'a'; 20]));
+            assert!(!log.append_leaving(40, 0, 1, &[b'a'; 20]));
+            assert!(!log.append_leaving(40, 0, 1, b""));
+            // The refused ones did not move the head: the headroom is still there.
+            assert!(log.append(0, 2, &[b'z'; 20]));
+            let tags: Vec<u8> = log.read_all().iter().map(|r| r.1).collect();
+            assert_eq!(tags, vec![1, 1, 2]);
         });
     }
 
