@@ -68,8 +68,13 @@ pub struct EndExplanation {
 impl ScenarioReport {
     /// Every claim held, over at least one run, and no run was stopped by a cap (a
     /// fork bomb fails its scenario even when it makes no claim).
+    /// Every claim held, over at least one run, and no run was stopped by a cap or an
+    /// interrupt (an interrupted invocation proves nothing about the runs it skipped).
     pub fn passed(&self) -> bool {
-        self.runs > 0 && self.ends.cap_exceeded == 0 && self.verdicts.iter().all(|v| v.passed)
+        self.runs > 0
+            && self.ends.cap_exceeded == 0
+            && self.ends.interrupted == 0
+            && self.verdicts.iter().all(|v| v.passed)
     }
 
     /// How many claims failed.
