@@ -107,9 +107,11 @@ fn partial_lock_cycle_is_reported_while_a_third_actor_keeps_running() {
 }
 
 #[test]
-fn a_lock_is_released_by_its_holder_not_by_a_running_bystander() {
-    // A third actor whose code may release some Lock does not break a cycle of holders:
-    // the holder is who releases a lock (`ResSnap::owner`).
+fn a_running_actor_that_may_release_a_lock_keeps_a_lock_cycle_open() {
+    // A plain Lock may be released by any thread (Python's Lock has no owner), and the
+    // facts say only that t3 may release *some* Lock: the cycle is not proven while t3
+    // runs. (Soundness over completeness: the run is reported as a hang at its time limit
+    // if t3 never does. Facts per creation site would tell the locks apart.)
     let mut s = Scn::new();
     let t1 = s.thread("t1");
     let t2 = s.thread("t2");
@@ -118,10 +120,23 @@ fn a_lock_is_released_by_its_holder_not_by_a_running_bystander() {
     let a = s.lock("lock_a", Some(t1));
     let b = s.lock("lock_b", Some(t2));
     s.acquire(t1, b).acquire(t2, a);
-    expect(&s, "lock_cycle", &["t1", "t2"]);
+    assert_eq!(verdict(&s), None);
+    // Once t3 is stuck too, nothing can release anything.
     let l = s.lock("nested", Some(t3));
     s.acquire(t3, l);
-    expect(&s, "self_deadlock", &["t3"]);
+    assert!(verdict(&s).is_some());
+}
+
+#[test]
+fn another_thread_may_release_a_lock_its_holder_waits_on() {
+    // main holds a Lock and acquires it again, while a running thread will release it
+    // (allowed in Python): not a self-deadlock.
+    let mut s = Scn::new();
+    let t = s.thread("t");
+    s.can(t, &[(ResKind::Lock, Method::Release)]);
+    let l = s.lock("lock", Some(MAIN));
+    s.acquire(MAIN, l);
+    assert_eq!(verdict(&s), None);
 }
 
 #[test]

@@ -71,6 +71,7 @@ fn deadlocked(mut r: RunRecord, kind: &str, actors: &[&str]) -> RunRecord {
         actors: actors.iter().map(|a| a.to_string()).collect(),
         explanation: format!("{kind}: explained"),
         after: Duration::from_millis(5),
+        graph: String::new(),
     });
     r
 }

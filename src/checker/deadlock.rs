@@ -165,19 +165,17 @@ impl Liveness<'_, '_> {
                 let Some(r) = res else { return true };
                 let Some(owner) = r.owner else { return true };
                 let reentrant = matches!(r.kind, HandleKind::RLock { .. });
-                if owner == id {
-                    // Blocking on an RLock one holds cannot happen: a stale record. On a
-                    // Lock it is a self-deadlock.
-                    return reentrant;
-                }
-                if g.actor(owner).is_none() || self.able(owner) {
+                if owner == id && reentrant {
+                    // Blocking on an RLock one holds cannot happen: a stale record.
                     return true;
                 }
-                if self.stuck.contains(&owner) {
-                    // The holder is who releases a lock (see `ResSnap::owner`).
-                    return false;
+                if owner != id && (g.actor(owner).is_none() || self.able(owner)) {
+                    return true;
                 }
-                // The holder exited holding it: only a stranger's release can free it.
+                // The holder cannot release it (it is stuck, exited, or the waiter
+                // itself). A plain Lock has no owner in Python: any live actor whose code
+                // may release a Lock may free it, and then this is no deadlock (yet). An
+                // RLock only its owner can release.
                 !reentrant && self.someone_may(LOCK_RELEASE)
             }
             WaitOp::Join => w.target.is_none_or(|t| !self.stuck.contains(&t)),

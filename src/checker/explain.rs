@@ -22,6 +22,7 @@ pub fn summary(program: &Program, snap: &Snapshot, dl: &Deadlock) -> DeadlockSum
         actors: dl.cycle.iter().map(|&a| g.label(a)).collect(),
         explanation: explain(program, snap, dl),
         after: Duration::from_millis(dl.at_ms),
+        graph: crate::checker::dot::to_dot(snap, &dl.stuck),
     }
 }
 

@@ -47,6 +47,14 @@ pub struct Grader {
     /// `final` and `outcome` claims.
     expects_deadlock: bool,
     expects_hang: bool,
+    /// Exception classes some `raises` claim expects.
+    claimed_exceptions: Vec<crate::core::names::ExcType>,
+    /// Runs with an uncaught exception no claim expects, and the first of them: such a
+    /// run is an outcome nobody claimed, so it fails the scenario.
+    uncaught_runs: u64,
+    first_uncaught: Option<(ExampleRun, String, usize)>,
+    /// Some `exitcode main == N` claim exists.
+    claims_main_exit: bool,
 }
 
 #[derive(Debug)]
@@ -128,6 +136,16 @@ impl Grader {
             .iter()
             .any(|c| matches!(c.check, Check::Deadlock { .. }));
         let expects_hang = claims.iter().any(|c| matches!(c.check, Check::Hang));
+        let claims_main_exit = claims
+            .iter()
+            .any(|c| matches!(&c.check, Check::ExitCode { actor, .. } if actor == "main"));
+        let claimed_exceptions = claims
+            .iter()
+            .filter_map(|c| match c.check {
+                Check::Raises { exc, .. } => Some(exc),
+                _ => None,
+            })
+            .collect();
         Grader {
             file: source.name.clone(),
             name: program.name.clone(),
@@ -143,6 +161,10 @@ impl Grader {
             source: program.source.clone(),
             expects_deadlock,
             expects_hang,
+            claims_main_exit,
+            claimed_exceptions,
+            uncaught_runs: 0,
+            first_uncaught: None,
         }
     }
 
@@ -171,6 +193,25 @@ impl Grader {
         self.runs += 1;
         self.count_end(run);
         let output = run.output_text();
+        let unclaimed = match run.exceptions.iter().find(|e| !self.claimed_exceptions.contains(&e.ty)) {
+            Some(e) => {
+                let line = self.source.line_col(e.span.start).0;
+                Some((format!("uncaught {}: {} in {} (line {line})", e.ty.name(), e.msg, e.actor), line))
+            }
+            // A main process killed by a signal (SIGABRT: a failed allocation under the
+            // memory cap; SIGKILL/SIGTERM from outside) is an outcome nobody claimed.
+            None => run
+                .exit_codes
+                .iter()
+                .find(|(a, c)| a == "main" && c.is_some_and(|c| c < 0) && !self.claims_main_exit)
+                .map(|(_, c)| (describe_signal(-c.unwrap_or(0)), 1)),
+        };
+        if let Some((why, line)) = unclaimed {
+            self.uncaught_runs += 1;
+            if self.first_uncaught.is_none() {
+                self.first_uncaught = Some((ExampleRun::of(run, &output), why, line));
+            }
+        }
         let ended_as_expected = match run.end {
             RunEnd::Deadlock(_) => self.expects_deadlock,
             RunEnd::Hang { .. } => self.expects_hang,
@@ -209,28 +250,29 @@ impl Grader {
     }
 
     fn count_end(&mut self, run: &RunRecord) {
-        let first = |explanation: &str| EndExplanation {
+        let first = |explanation: &str, graph: &str| EndExplanation {
             run: run.index,
             seed: run.seed,
             explanation: explanation.to_string(),
+            graph: graph.to_string(),
         };
         match &run.end {
             RunEnd::Completed => self.ends.completed += 1,
             RunEnd::Deadlock(d) => {
                 *self.ends.deadlock.entry(d.kind.clone()).or_default() += 1;
                 self.first_deadlock
-                    .get_or_insert_with(|| first(&d.explanation));
+                    .get_or_insert_with(|| first(&d.explanation, &d.graph));
             }
             RunEnd::Hang { explanation } => {
                 self.ends.hang += 1;
-                self.first_hang.get_or_insert_with(|| first(explanation));
+                self.first_hang.get_or_insert_with(|| first(explanation, ""));
             }
             RunEnd::CapExceeded { message, span } => {
                 self.ends.cap_exceeded += 1;
                 if self.first_cap.is_none() {
                     let (line, _) = self.source.line_col(span.start);
                     let text = self.source.line_text(line).trim();
-                    self.first_cap = Some(first(&format!("{message}\nat line {line}: {text}")));
+                    self.first_cap = Some(first(&format!("{message}\nat line {line}: {text}"), ""));
                 }
             }
             RunEnd::Interrupted => self.ends.interrupted += 1,
@@ -288,6 +330,18 @@ impl Grader {
                 passed,
                 detail,
                 example,
+            });
+        }
+        if let Some((example, why, line)) = self.first_uncaught {
+            verdicts.push(ClaimVerdict {
+                claim: "no uncaught exception or signal but those claimed".to_string(),
+                line,
+                passed: false,
+                detail: format!(
+                    "failed in {} of {runs} runs; run {}: {why}",
+                    self.uncaught_runs, example.index
+                ),
+                example: Some(example),
             });
         }
         ScenarioReport {
@@ -552,5 +606,21 @@ mod tests {
     fn shorten_keeps_short_text() {
         assert_eq!(shorten("abc", 5), "abc");
         assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+}
+
+/// "main was killed by signal 6 (SIGABRT: ...)".
+fn describe_signal(sig: i32) -> String {
+    let what = match sig {
+        6 => "SIGABRT: most likely an allocation failed under the memory cap",
+        9 => "SIGKILL",
+        11 => "SIGSEGV: most likely its stack overflowed",
+        15 => "SIGTERM",
+        _ => "",
+    };
+    if what.is_empty() {
+        format!("main was killed by signal {sig}")
+    } else {
+        format!("main was killed by signal {sig} ({what})")
     }
 }

@@ -33,6 +33,8 @@ pub struct DeadlockSummary {
     pub explanation: String,
     /// When it was detected, since the run started.
     pub after: Duration,
+    /// The wait-for graph at detection, as Graphviz DOT (`interp run --graph FILE`).
+    pub graph: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -61,13 +61,20 @@ pub struct EndExplanation {
     pub seed: u64,
     /// Multi-line, in the scenario's own terms.
     pub explanation: String,
+    /// A deadlock's wait-for graph as DOT (empty for a hang).
+    pub graph: String,
 }
 
 impl ScenarioReport {
     /// Every claim held, over at least one run, and no run was stopped by a cap (a
     /// fork bomb fails its scenario even when it makes no claim).
+    /// Every claim held, over at least one run, and no run was stopped by a cap or an
+    /// interrupt (an interrupted invocation proves nothing about the runs it skipped).
     pub fn passed(&self) -> bool {
-        self.runs > 0 && self.ends.cap_exceeded == 0 && self.verdicts.iter().all(|v| v.passed)
+        self.runs > 0
+            && self.ends.cap_exceeded == 0
+            && self.ends.interrupted == 0
+            && self.verdicts.iter().all(|v| v.passed)
     }
 
     /// How many claims failed.

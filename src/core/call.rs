@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::core::interp::{Frame, Interp};
 use crate::core::names::{Builtin, ExcType, Method};
-use crate::core::value::{Exception, Res, Unwind, Value};
+use crate::core::value::{Exception, HandleKind, Res, Unwind, Value};
 use crate::core::world::Args;
 use crate::core::{builtins, repr};
 use crate::plan::ir::Function;
@@ -51,11 +51,47 @@ impl Interp<'_> {
                     span,
                 )
             }
-            _ => match builtins::call_pure(b, &args, span) {
-                Some(r) => r,
-                None => self.world.call_builtin(self, b, args, span),
-            },
+            _ => {
+                // Shared Arrays and imap iterators are engine objects: builtins that
+                // iterate (`len`, `list`, `sum`, `sorted`...) get their items as a list.
+                let args = self.materialize_iterables(b, args, span)?;
+                match builtins::call_pure_keyed(b, &args, self, span) {
+                    Some(r) => r,
+                    None => self.world.call_builtin(self, b, args, span),
+                }
+            }
         }
+    }
+
+    /// Replaces `Array`/`imap` handles among a pure builtin's positional arguments with
+    /// lists of their items.
+    fn materialize_iterables(&mut self, b: Builtin, mut args: Args, span: Span) -> Res<Args> {
+        if !matches!(
+            b,
+            Builtin::Len
+                | Builtin::List
+                | Builtin::Tuple
+                | Builtin::Sum
+                | Builtin::Sorted
+                | Builtin::Min
+                | Builtin::Max
+                | Builtin::Enumerate
+                | Builtin::Zip
+                | Builtin::Any
+                | Builtin::All
+                | Builtin::Reversed
+        ) {
+            return Ok(args);
+        }
+        for v in &mut args.pos {
+            if let Value::Handle(h) = v
+                && matches!(h.kind, HandleKind::Array | HandleKind::ImapIter)
+            {
+                let items = self.collect(&v.clone(), span)?;
+                *v = Value::list(items);
+            }
+        }
+        Ok(args)
     }
 
     /// Binds a call's arguments to `f`'s parameters in `frame`, as Python does.

@@ -275,7 +275,7 @@ impl Interp<'_> {
                 }
                 self.world.call_method(self, *h, m, args, span)
             }
-            _ => match plain_methods::call(recv, m, &args, span) {
+            _ => match plain_methods::call_keyed(recv, m, &args, self, span) {
                 Some(r) => r,
                 None => Err(Unwind::raise(
                     ExcType::AttributeError,

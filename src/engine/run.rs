@@ -64,6 +64,11 @@ impl RunSettings {
     }
 }
 
+/// Address space each scenario process may use (RLIMIT_AS): room for 256 thread stacks
+/// of 16 MiB and a generous heap, far from what a 24 GiB machine can give several
+/// processes. A memory bomb then fails its own allocation instead of the machine.
+const MEMORY_CAP: u64 = 6 << 30;
+
 /// Errors of the engine itself (not of the scenario).
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -129,7 +134,7 @@ fn run_job(
     arena.set_limits(program.config.max_processes, program.config.max_threads);
     let mut supervisor = Supervisor::new(RunLimits {
         wall: Duration::from_secs_f64(settings.timeout.max(0.001)),
-        memory_bytes: None,
+        memory_bytes: Some(MEMORY_CAP),
         poll_interval: Duration::from_millis(5),
     })
     .map_err(EngineError::Supervisor)?;

@@ -134,6 +134,10 @@ impl ActorWorld {
         };
         let mp = is_mp(kind);
         let id = made.map_err(|e| self.sync_err(e, mp, span))?;
+        if let HandleKind::ThreadQueue(_) = kind {
+            // Its items live in this process's memory: remember whose they are.
+            self.rt.arena.res(id).set_link(Some(self.rt.process_actor()));
+        }
         Ok(Value::Handle(Handle { kind, id }))
     }
 
@@ -272,6 +276,16 @@ impl ActorWorld {
     }
 
     fn thread_queue_method(&self, h: Handle, m: Method, args: Args, span: Span) -> Res<Value> {
+        if self.rt.arena.res(h.id).link() != Some(self.rt.process_actor()) {
+            // CPython gives a forked child a private copy of a queue.Queue; interp keeps
+            // the queue's counters in shared memory, so a copy cannot be made honestly.
+            return Err(Unwind::raise(
+                ExcType::RuntimeError,
+                "a queue.Queue belongs to the process that made it; \
+                 use multiprocessing.Queue to pass items between processes",
+                span,
+            ));
+        }
         let ctx = self.ctx();
         let q = ThreadQueue(h.id);
         let err = |e| self.sync_err(e, false, span);

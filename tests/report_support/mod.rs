@@ -123,6 +123,7 @@ pub fn report(deadlock: bool) -> ScenarioReport {
                 actors: vec!["t1".into(), "t2".into()],
                 explanation: "t1 holds lock_a (line 5), waits for lock_b (line 6)\nt2 holds lock_b (line 9), waits for lock_a (line 10)".into(),
                 after: Duration::from_millis(12),
+                graph: String::new(),
             });
             r.observed = vec![None];
             r.output.truncate(1);
