@@ -193,10 +193,25 @@ impl Grader {
         self.runs += 1;
         self.count_end(run);
         let output = run.output_text();
-        let unclaimed = match run.exceptions.iter().find(|e| !self.claimed_exceptions.contains(&e.ty)) {
+        // A run stopped by a cap already fails the scenario; the cap's RuntimeError in
+        // the scenario is how it was stopped, not a separate outcome.
+        let capped = matches!(run.end, RunEnd::CapExceeded { .. });
+        let unclaimed = match run
+            .exceptions
+            .iter()
+            .find(|e| !capped && !self.claimed_exceptions.contains(&e.ty))
+        {
             Some(e) => {
                 let line = self.source.line_col(e.span.start).0;
-                Some((format!("uncaught {}: {} in {} (line {line})", e.ty.name(), e.msg, e.actor), line))
+                Some((
+                    format!(
+                        "uncaught {}: {} in {} (line {line})",
+                        e.ty.name(),
+                        e.msg,
+                        e.actor
+                    ),
+                    line,
+                ))
             }
             // A main process killed by a signal (SIGABRT: a failed allocation under the
             // memory cap; SIGKILL/SIGTERM from outside) is an outcome nobody claimed.
@@ -265,7 +280,8 @@ impl Grader {
             }
             RunEnd::Hang { explanation } => {
                 self.ends.hang += 1;
-                self.first_hang.get_or_insert_with(|| first(explanation, ""));
+                self.first_hang
+                    .get_or_insert_with(|| first(explanation, ""));
             }
             RunEnd::CapExceeded { message, span } => {
                 self.ends.cap_exceeded += 1;

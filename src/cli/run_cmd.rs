@@ -41,7 +41,10 @@ pub fn run(args: &RunArgs) -> u8 {
     match &outcome {
         ScenarioOutcome::Ok(report) => {
             if let Some(path) = &args.graph {
-                let dot = report.first_deadlock.as_ref().map_or("", |d| d.graph.as_str());
+                let dot = report
+                    .first_deadlock
+                    .as_ref()
+                    .map_or("", |d| d.graph.as_str());
                 if let Err(e) = std::fs::write(path, dot) {
                     eprintln!("interp: cannot write {}: {e}", path.display());
                     return exit::INVALID;

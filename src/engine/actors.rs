@@ -185,7 +185,10 @@ impl ActorWorld {
         // Running from the moment start() returns: the new thread or process may not be
         // scheduled for a while, and until then the checker must count it as able to act
         // (it will put, set, release...), or a waiter on it would look stuck.
-        self.rt.arena.actor(h.id).set_state(crate::checker::snapshot::ActorState::Running);
+        self.rt
+            .arena
+            .actor(h.id)
+            .set_state(crate::checker::snapshot::ActorState::Running);
         if is_process {
             if self.is_daemon(self.rt.process_actor()) && self.rt.process_actor() != 0 {
                 return Err(Unwind::raise(

@@ -136,7 +136,10 @@ impl ActorWorld {
         let id = made.map_err(|e| self.sync_err(e, mp, span))?;
         if let HandleKind::ThreadQueue(_) = kind {
             // Its items live in this process's memory: remember whose they are.
-            self.rt.arena.res(id).set_link(Some(self.rt.process_actor()));
+            self.rt
+                .arena
+                .res(id)
+                .set_link(Some(self.rt.process_actor()));
         }
         Ok(Value::Handle(Handle { kind, id }))
     }
