@@ -598,6 +598,22 @@ fn shorten(s: &str, max: usize) -> String {
     out
 }
 
+/// "main was killed by signal 6 (SIGABRT: ...)".
+fn describe_signal(sig: i32) -> String {
+    let what = match sig {
+        6 => "SIGABRT: most likely an allocation failed under the memory cap",
+        9 => "SIGKILL",
+        11 => "SIGSEGV: most likely its stack overflowed",
+        15 => "SIGTERM",
+        _ => "",
+    };
+    if what.is_empty() {
+        format!("main was killed by signal {sig}")
+    } else {
+        format!("main was killed by signal {sig} ({what})")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -622,21 +638,5 @@ mod tests {
     fn shorten_keeps_short_text() {
         assert_eq!(shorten("abc", 5), "abc");
         assert_eq!(shorten("abcdef", 4), "abc…");
-    }
-}
-
-/// "main was killed by signal 6 (SIGABRT: ...)".
-fn describe_signal(sig: i32) -> String {
-    let what = match sig {
-        6 => "SIGABRT: most likely an allocation failed under the memory cap",
-        9 => "SIGKILL",
-        11 => "SIGSEGV: most likely its stack overflowed",
-        15 => "SIGTERM",
-        _ => "",
-    };
-    if what.is_empty() {
-        format!("main was killed by signal {sig}")
-    } else {
-        format!("main was killed by signal {sig} ({what})")
     }
 }
