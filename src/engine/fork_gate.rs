@@ -53,6 +53,43 @@ pub fn held_by_current_thread() -> bool {
     DEPTH.with(|depth| depth.get() > 0)
 }
 
+/// A process-local mutex that holds the fork gate shared while locked, so a fork by
+/// another thread of the process never copies it locked into the child.
+pub struct ForkSafeMutex<T>(parking_lot::Mutex<T>);
+
+/// The guard of a `ForkSafeMutex`: the lock, then the gate (dropped in that order).
+pub struct ForkSafeGuard<'a, T> {
+    guard: parking_lot::MutexGuard<'a, T>,
+    _section: SharedSection,
+}
+
+impl<T> ForkSafeMutex<T> {
+    pub fn new(v: T) -> ForkSafeMutex<T> {
+        ForkSafeMutex(parking_lot::Mutex::new(v))
+    }
+
+    pub fn lock(&self) -> ForkSafeGuard<'_, T> {
+        let section = SharedSection::enter();
+        ForkSafeGuard {
+            guard: self.0.lock(),
+            _section: section,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for ForkSafeGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> std::ops::DerefMut for ForkSafeGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
 /// An open shared section of the calling thread; leaving it (also by unwinding)
 /// releases the gate.
 struct SharedSection;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
+use crate::engine::fork_gate::ForkSafeMutex as Mutex;
 
 use crate::checker::snapshot::ActorId;
 use crate::core::globals::Globals;
