@@ -86,6 +86,12 @@ impl EventLog<'_> {
 
     /// Every published record in order: (actor, tag, bytes). A record still being
     /// written (or whose writer died mid-write) is skipped.
+    ///
+    /// A writer killed between reserving its record and writing its header leaves a hole
+    /// whose length nobody knows. The reader then resyncs: it resumes at the first later
+    /// 8-byte offset from which a chain of well-formed headers runs on (see
+    /// `chain_from`); payload bytes that happen to look like a header would also have to
+    /// be followed by a valid chain, which text and encoded values do not produce.
     pub fn read_all(&self) -> Vec<(ActorId, u8, Vec<u8>)> {
         let end = (self.head.load(Ordering::Acquire) as usize).min(self.cap);
         let mut out = Vec::new();
@@ -94,8 +100,14 @@ impl EventLog<'_> {
             let w = self.word(pos).load(Ordering::Acquire);
             let state = w & STATE_MASK;
             if state == 0 {
-                // Reserved but not yet started; nothing after it is known yet.
-                break;
+                match self.resync(pos, end) {
+                    Some(next) => {
+                        pos = next;
+                        continue;
+                    }
+                    // Reserved but not yet started, at the tail: nothing more is known.
+                    None => break,
+                }
             }
             let len = (w & 0xffff_ffff) as usize;
             let size = rec_len(len);
@@ -113,6 +125,34 @@ impl EventLog<'_> {
             pos += size;
         }
         out
+    }
+
+    /// The first offset after the hole at `hole` where a chain of headers starts.
+    fn resync(&self, hole: usize, end: usize) -> Option<usize> {
+        (hole + 8..end.saturating_sub(REC_HEAD - 1))
+            .step_by(8)
+            .find(|&q| self.chain_from(q, end))
+    }
+
+    /// Whether, from `pos`, well-formed headers (a known state, a tag, a length that
+    /// fits) follow one another up to `end` or to a header not written yet, with at
+    /// least one published record among them.
+    fn chain_from(&self, mut pos: usize, end: usize) -> bool {
+        let mut published = false;
+        while pos + REC_HEAD <= end {
+            let w = self.word(pos).load(Ordering::Acquire);
+            let state = w & STATE_MASK;
+            if state == 0 {
+                return published;
+            }
+            let unused_bits = w & !(STATE_MASK | 0xff_ffff_ffff);
+            if (state != READY && state != RESERVED) || unused_bits != 0 {
+                return false;
+            }
+            published |= state == READY;
+            pos += rec_len((w & 0xffff_ffff) as usize);
+        }
+        published && pos == end
     }
 
     /// Bytes in use (for `Arena::reset`).
@@ -134,6 +174,26 @@ mod tests {
             cap,
         };
         f(&log);
+    }
+
+    #[test]
+    fn a_writer_killed_before_its_header_does_not_hide_later_records() {
+        with_log(4096, |log| {
+            assert!(log.append(1, 1, b"before"));
+            // A reservation whose writer died before writing anything.
+            log.head.fetch_add(rec_len(24) as u64, Ordering::Relaxed);
+            assert!(log.append(2, 1, b"after one"));
+            assert!(log.append(3, 4, b"after two"));
+            let got: Vec<Vec<u8>> = log.read_all().into_iter().map(|r| r.2).collect();
+            assert_eq!(
+                got,
+                vec![
+                    b"before".to_vec(),
+                    b"after one".to_vec(),
+                    b"after two".to_vec()
+                ]
+            );
+        });
     }
 
     #[test]
