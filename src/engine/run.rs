@@ -73,6 +73,7 @@ pub fn run_scenario(
     settings: &RunSettings,
     mut on_run: impl FnMut(RunRecord),
 ) -> Result<(), EngineError> {
+    warm_cpu_feature_cache();
     let arena = Arc::new(Arena::new(ArenaCaps::default()).map_err(EngineError::Arena)?);
     arena.set_limits(program.config.max_processes, program.config.max_threads);
     let runs = if settings.replay.is_some() {
@@ -99,6 +100,16 @@ pub fn run_scenario(
         }
     }
     Ok(())
+}
+
+/// Every actor seeds a ChaCha stream, and the first ChaCha of a process asks the CPU
+/// which vector units it has (`cpuid`, which traps to the hypervisor on a VM). Done once
+/// here, before the first fork, the answer is cached in memory every forked process
+/// inherits; otherwise every scenario process asked again, about 9% of the CPU time of a
+/// 2-process scenario run (measured with perf, see docs/performance.md).
+fn warm_cpu_feature_cache() {
+    use rand::SeedableRng;
+    std::hint::black_box(rand_chacha::ChaCha8Rng::seed_from_u64(0));
 }
 
 fn run_once(
