@@ -166,22 +166,29 @@ const ONE_THREAD: &str = r#"scenario "one thread" { config { runs = 1 }
     t.start(); t.join()
     expect { final not t.is_alive() } }"#;
 
-/// Issue 3: what one thread costs in a run, against a bare spawn+join.
+/// Issue 3: what one thread costs in a run, against a bare spawn+join. The empty and
+/// the one-thread runs alternate, and the thread's cost is the median of the paired
+/// differences, so a load spike on the shared machine hits both sides of a pair.
 fn bench_thread() {
     const RUNS: u32 = 200;
-    println!("issue 3: cost of a thread in a scenario run ({RUNS} runs, median of {REPS})");
-    let (we, ce) = median_run(&plan("empty", EMPTY), RUNS);
-    let (wt, ct) = median_run(&plan("thread", ONE_THREAD), RUNS);
+    println!("issue 3: cost of a thread in a scenario run ({RUNS} runs, median of {REPS} pairs)");
+    let (empty, thread) = (plan("empty", EMPTY), plan("thread", ONE_THREAD));
     let r = f64::from(RUNS);
+    let (mut base, mut with, mut dw, mut dc) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..REPS {
+        let (we, ce) = run_timed(&empty, RUNS);
+        let (wt, ct) = run_timed(&thread, RUNS);
+        base.push(ce * 1e3 / r);
+        with.push(ct * 1e3 / r);
+        dw.push((wt - we) * 1e3 / r);
+        dc.push((ct - ce) * 1e3 / r);
+    }
     println!(
-        "  empty run: {:.0} us wall, {:.0} us CPU; run with one thread: {:.0} us wall, {:.0} us CPU; \
-         the thread: {:.0} us wall, {:.0} us CPU",
-        we * 1e3 / r,
-        ce * 1e3 / r,
-        wt * 1e3 / r,
-        ct * 1e3 / r,
-        (wt - we) * 1e3 / r,
-        (ct - ce) * 1e3 / r
+        "  CPU per run: empty {:.0} us, with one thread {:.0} us; the thread: {:.0} us wall, {:.0} us CPU",
+        median(&mut base),
+        median(&mut with),
+        median(&mut dw),
+        median(&mut dc)
     );
     let mut v: Vec<f64> = (0..REPS)
         .map(|_| {
@@ -366,6 +373,9 @@ fn bench_suite() {
             let wall = t.elapsed().as_secs_f64();
             let text = String::from_utf8_lossy(&out.stdout).into_owned();
             summary = text.lines().last().unwrap_or("").to_string();
+            for failed in text.lines().filter(|l| l.contains(" FAIL ")) {
+                println!("  {failed}");
+            }
             wall
         })
         .collect();

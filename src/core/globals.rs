@@ -10,34 +10,26 @@ use crate::core::value::Value;
 /// that follows it (`num = num + 1`) are two separate critical sections, so threads can
 /// lose updates exactly as CPython's do.
 pub struct Globals {
-    slots: Box<[Slot]>,
+    slots: Box<[Mutex<Option<Value>>]>,
 }
-
-/// A slot on its own pair of cache lines. Unpadded, neighbouring globals shared a line,
-/// so a thread reading one (`lock` in `with lock: v += 1`) and a thread writing the next
-/// (`v`) bounced that line between cores on every access although they never touched
-/// the same global (see docs/performance.md, issue 3). 128 bytes, not 64: x86 fetches
-/// lines in adjacent pairs.
-#[repr(align(128))]
-struct Slot(Mutex<Option<Value>>);
 
 impl Globals {
     pub fn new(n: usize) -> Globals {
         Globals {
-            slots: (0..n).map(|_| Slot(Mutex::new(None))).collect(),
+            slots: (0..n).map(|_| Mutex::new(None)).collect(),
         }
     }
 
     pub fn get(&self, slot: u16) -> Option<Value> {
-        self.slots[slot as usize].0.lock().clone()
+        self.slots[slot as usize].lock().clone()
     }
 
     pub fn set(&self, slot: u16, v: Value) {
-        *self.slots[slot as usize].0.lock() = Some(v);
+        *self.slots[slot as usize].lock() = Some(v);
     }
 
     pub fn unset(&self, slot: u16) {
-        *self.slots[slot as usize].0.lock() = None;
+        *self.slots[slot as usize].lock() = None;
     }
 
     pub fn len(&self) -> usize {
