@@ -1,7 +1,7 @@
 //! Issues 3, 4, 5 and 7: scenarios run through the real engine (the same `run_scenario`
 //! `interp run` calls), next to the native and CPython equivalents.
 //! `cargo bench --bench engine` (all), or `cargo bench --bench engine -- NAME...` with
-//! NAME among `lock`, `thread`, `process`, `deadlock`, `idle`, `threads2`, `memory`,
+//! NAME among `lock`, `constructs`, `thread`, `process`, `deadlock`, `idle`, `threads2`, `memory`,
 //! `suite`. CPython numbers come from `benches/python/*.py` when `python3` is on PATH.
 //!
 //! The machine is shared: every figure is the median of several repetitions, and CPU
@@ -153,6 +153,53 @@ fn bench_lock() {
         "threading.Lock, ns/iter [wall, CPU]",
         cpython("lock_loop", &["1000000"]),
     );
+}
+
+/// Single statements in a one-thread loop: what each construct costs.
+const CONSTRUCTS: [(&str, &str); 6] = [
+    ("pass", "pass"),
+    ("w += 1 (local)", "w += 1"),
+    ("v += 1 (global)", "v += 1"),
+    ("with lock: pass", "with lock { pass }"),
+    ("with lock: v += 1", "with lock { v += 1 }"),
+    (
+        "lock.acquire(); lock.release()",
+        "lock.acquire(); lock.release()",
+    ),
+];
+
+fn construct_loop(body: &str, n: u64) -> String {
+    format!(
+        r#"scenario "construct" {{
+    config {{ runs = 1, timeout = 600 }}
+    import threading
+    v = 0
+    lock = threading.Lock()
+    def f(n) {{
+        global v
+        w = 0
+        for _ in range(n) {{ {body} }}
+    }}
+    f({n})
+    expect {{ final v >= 0 }}
+}}"#
+    )
+}
+
+/// Issue 3: CPU per iteration of single statements, one thread, against CPython.
+fn bench_constructs() {
+    const N: u64 = 1_000_000;
+    println!("issue 3: CPU ns per loop iteration, one thread, {N} iterations (median of {REPS})");
+    let py = cpython("constructs", &[]);
+    let (_, base) = median_run(&plan("c0", &construct_loop("pass", 0)), 1);
+    for (i, (name, body)) in CONSTRUCTS.iter().enumerate() {
+        let (_, c) = median_run(&plan(name, &construct_loop(body, N)), 1);
+        let ours = (c - base) * 1e6 / N as f64;
+        match py.as_ref().and_then(|p| p.get(i)) {
+            Some(p) => println!("  {name:32} interp {ours:6.1} ns   CPython {p:6.1} ns"),
+            None => println!("  {name:32} interp {ours:6.1} ns"),
+        }
+    }
 }
 
 const EMPTY: &str = r#"scenario "empty" { config { runs = 1 }
@@ -478,8 +525,9 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let all: [(&str, fn()); 8] = [
+    let all: [(&str, fn()); 9] = [
         ("lock", bench_lock),
+        ("constructs", bench_constructs),
         ("thread", bench_thread),
         ("process", bench_process),
         ("threads2", bench_threads2),
