@@ -1,8 +1,12 @@
-//! Parses a generated 10,000-line scenario (DSL and TOML) and prints the median time of
-//! 10 runs. `cargo bench --bench parse`.
+//! Issue 2: parses and plans a generated 10,000-line scenario (DSL and TOML) and prints
+//! the median wall and CPU time of 10 runs of each step and of both together (goal:
+//! parse+plan < 50 ms). `cargo bench --bench parse`.
 
-use std::time::Instant;
+mod common;
 
+use std::sync::Arc;
+
+use common::{cpu_thread, median_ms};
 use interp::syntax::parse_scenario;
 use interp::syntax::span::SourceFile;
 
@@ -10,7 +14,7 @@ use interp::syntax::span::SourceFile;
 fn generate_scn(lines: usize) -> String {
     let mut s =
         String::from("scenario \"generated\" {\n    config { runs = 10, time_scale = 0.01 }\n");
-    s.push_str("    from multiprocessing import Process, Queue, Value\n    import threading\n");
+    s.push_str("    from multiprocessing import Process, Queue, Value\n    import threading\n    import queue\n");
     let mut n = 0;
     while s.lines().count() < lines - 20 {
         s.push_str(&format!(
@@ -30,7 +34,7 @@ fn generate_scn(lines: usize) -> String {
         n += 1;
     }
     s.push_str("    expect {\n        no deadlock\n        final q_0.qsize() == 0\n");
-    s.push_str("        outcome len(out) {\n            0 => acceptable \"ok\"\n            _ => forbidden\n        }\n    }\n}\n");
+    s.push_str("        outcome q_0.qsize() {\n            0 => acceptable \"ok\"\n            _ => forbidden\n        }\n    }\n}\n");
     s
 }
 
@@ -57,26 +61,29 @@ fn generate_toml(lines: usize) -> String {
     )
 }
 
-fn median_ms(file: &SourceFile) -> f64 {
-    let mut times = Vec::new();
-    for _ in 0..10 {
-        let t = Instant::now();
-        let sc = parse_scenario(file).expect("the generated scenario parses");
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-        std::hint::black_box(sc);
-    }
-    times.sort_by(f64::total_cmp);
-    (times[4] + times[5]) / 2.0
-}
-
 fn main() {
     for (name, text) in [
         ("generated.scn", generate_scn(10_000)),
         ("generated.toml", generate_toml(10_000)),
     ] {
         let lines = text.lines().count();
-        let file = SourceFile::new(name, text);
-        let ms = median_ms(&file);
-        println!("parse {name}: {lines} lines, median {ms:.1} ms over 10 runs");
+        let file = Arc::new(SourceFile::new(name, text));
+        let (parse, parse_cpu) = median_ms(10, cpu_thread, || {
+            std::hint::black_box(parse_scenario(&file).expect("the generated scenario parses"));
+        });
+        let ast = parse_scenario(&file).expect("the generated scenario parses");
+        let (plan, plan_cpu) = median_ms(10, cpu_thread, || {
+            let p = interp::plan::build(file.clone(), &ast);
+            assert!(p.is_ok(), "the generated scenario plans");
+            std::hint::black_box(p.ok());
+        });
+        let (both, both_cpu) = median_ms(10, cpu_thread, || {
+            let ast = parse_scenario(&file).expect("the generated scenario parses");
+            std::hint::black_box(interp::plan::build(file.clone(), &ast).ok());
+        });
+        println!(
+            "{name}: {lines} lines; median of 10, wall (CPU): parse {parse:.1} ms ({parse_cpu:.1}), \
+             plan {plan:.1} ms ({plan_cpu:.1}), parse+plan {both:.1} ms ({both_cpu:.1})"
+        );
     }
 }

@@ -87,6 +87,7 @@ pub fn run_scenario(
     settings: &RunSettings,
     mut on_run: impl FnMut(RunRecord),
 ) -> Result<(), EngineError> {
+    warm_up_before_forks();
     let runs = if settings.replay.is_some() {
         1
     } else {
@@ -135,7 +136,12 @@ fn run_job(
     let mut supervisor = Supervisor::new(RunLimits {
         wall: Duration::from_secs_f64(settings.timeout.max(0.001)),
         memory_bytes: Some(MEMORY_CAP),
-        poll_interval: Duration::from_millis(5),
+        // The detector reports a stuck set once two snapshots DEFAULT_SETTLE_MS (10 ms)
+        // apart agree, so the report comes one settle window plus up to two poll
+        // intervals after the deadlock forms: 15-20 ms at a 5 ms poll, 11-14 ms at
+        // 2 ms. A wake-up costs a few microseconds (a snapshot of the arena): at 2 ms
+        // about 1% of a core while a scenario sleeps (docs/performance.md, issue 5).
+        poll_interval: Duration::from_millis(2),
     })
     .map_err(EngineError::Supervisor)?;
     loop {
@@ -152,6 +158,26 @@ fn run_job(
         }
     }
     Ok(())
+}
+
+/// Work every scenario process would otherwise redo after each fork, done once here,
+/// before the first fork, so that forked processes inherit the result (measured with
+/// perf; numbers in docs/performance.md):
+///
+/// - every actor seeds a ChaCha stream, and the first ChaCha of a process asks the CPU
+///   which vector units it has (`cpuid`, which traps to the hypervisor on a VM): ~9% of
+///   the CPU samples of a 2-process scenario run;
+/// - glibc binds its own internal calls lazily, and the thread start and exit paths
+///   (`__cxa_thread_atexit_impl`, ...) were resolved by the dynamic linker in every
+///   scenario process that started a thread: ~20% of the CPU samples of a 1-thread
+///   scenario run, mostly page faults on the linker's symbol tables.
+fn warm_up_before_forks() {
+    use rand::SeedableRng;
+    std::hint::black_box(rand_chacha::ChaCha8Rng::seed_from_u64(0));
+    // A failure to spawn only means the warm-up did not happen.
+    if let Ok(t) = std::thread::Builder::new().spawn(|| {}) {
+        let _ = t.join();
+    }
 }
 
 fn run_once(
