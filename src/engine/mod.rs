@@ -17,6 +17,7 @@ pub mod futex;
 pub mod gil;
 pub mod interrupt;
 pub mod limits;
+pub mod os_confirm;
 pub mod pool;
 pub mod process_ops;
 pub mod reaper;

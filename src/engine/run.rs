@@ -212,6 +212,11 @@ fn run_once(
                 }
                 let snap = snapshot(arena);
                 match detector.observe(&snap, &program.facts) {
+                    // A woken waiter the scheduler has not run yet still shows its
+                    // wait record: not proven until the OS agrees it sleeps.
+                    Some(found) if crate::engine::os_confirm::any_runnable(arena, &found.stuck) => {
+                        Watch::Continue
+                    }
                     Some(found) => {
                         let _ = elapsed;
                         deadlock = Some(crate::checker::explain::summary(program, &snap, &found));
