@@ -376,7 +376,14 @@ fn fork_resets_closed_and_cancelled_flags_in_the_child() {
     });
     // The child's join is not cancelled: it waits for its big item to be read.
     rec.wait_blocked_in(WaitOp::QueueFlush, LONG);
-    assert_eq!(closed_sh.pending_bytes(), pickle_wire(&Value::Int(7)));
+    // The child's feeders run side by side: the flush wait can show up while the other
+    // queue's feeder is still writing its item, so wait for the bytes to land.
+    let want = pickle_wire(&Value::Int(7));
+    let deadline = std::time::Instant::now() + LONG;
+    while closed_sh.pending_bytes() != want && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_eq!(closed_sh.pending_bytes(), want);
     let first = queue_get(cancelled_q, true, None, SP, &prec).unwrap();
     let second = queue_get(cancelled_q, true, None, SP, &prec).unwrap();
     let mut lens = [str_len(&first), str_len(&second)];
