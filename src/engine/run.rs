@@ -99,15 +99,25 @@ pub fn run_scenario(
     }
     let next = AtomicU32::new(0);
     let (tx, rx) = std::sync::mpsc::channel();
+    // A thread that starts or exits takes std's internal thread-registry lock. If one
+    // job thread forked a run at that moment, the run's processes would inherit the lock
+    // held and could never start a thread. So every job thread exists before any job
+    // forks, and none exits before every job is done forking.
+    let all_started = std::sync::Barrier::new(jobs as usize);
+    let all_done = std::sync::Barrier::new(jobs as usize);
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs)
             .map(|_| {
                 let tx = tx.clone();
                 let next = &next;
+                let (all_started, all_done) = (&all_started, &all_done);
                 scope.spawn(move || {
-                    run_job(program, settings, next, runs, &mut |r| {
+                    all_started.wait();
+                    let r = run_job(program, settings, next, runs, &mut |r| {
                         let _ = tx.send(r);
-                    })
+                    });
+                    all_done.wait();
+                    r
                 })
             })
             .collect();
