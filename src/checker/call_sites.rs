@@ -2,7 +2,7 @@
 //! line 10". Matching is by variable name, so it is for words only, never for verdicts.
 
 use crate::core::names::Method;
-use crate::plan::ir::{Expr, ExprKind, FPart, FuncId, Place, Program, Stmt, StmtKind, Target};
+use crate::plan::ir::{Expr, ExprKind, FuncId, Place, Program, Stmt, StmtKind, Target};
 use crate::syntax::span::Span;
 
 /// Spans of `name.m(...)` calls in `func`'s own body, for `m` in `methods`, in source
@@ -114,80 +114,5 @@ fn walk_target(t: &Target, f: &mut impl FnMut(&Expr)) {
 
 fn walk_expr(e: &Expr, f: &mut impl FnMut(&Expr)) {
     f(e);
-    let mut go = |x: &Expr| walk_expr(x, f);
-    match &e.kind {
-        ExprKind::Const(_)
-        | ExprKind::Load(_)
-        | ExprKind::Func(_)
-        | ExprKind::Builtin(_)
-        | ExprKind::ExcType(_)
-        | ExprKind::RunOutput
-        | ExprKind::Lambda { .. } => {}
-        ExprKind::Call {
-            func,
-            args,
-            kwargs,
-            star,
-        } => {
-            go(func);
-            args.iter().for_each(&mut go);
-            kwargs.iter().for_each(|(_, v)| go(v));
-            if let Some(s) = star {
-                go(s);
-            }
-        }
-        ExprKind::Method {
-            obj, args, kwargs, ..
-        } => {
-            go(obj);
-            args.iter().for_each(&mut go);
-            kwargs.iter().for_each(|(_, v)| go(v));
-        }
-        ExprKind::Attr { obj, .. } | ExprKind::BoundMethod { obj, .. } => go(obj),
-        ExprKind::Index { obj, index } => {
-            go(obj);
-            go(index);
-        }
-        ExprKind::Slice { obj, lo, hi, step } => {
-            go(obj);
-            [lo, hi, step].into_iter().flatten().for_each(|x| go(x));
-        }
-        ExprKind::Unary(_, x) => go(x),
-        ExprKind::Binary(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
-            go(a);
-            go(b);
-        }
-        ExprKind::Compare(a, rest) => {
-            go(a);
-            rest.iter().for_each(|(_, x)| go(x));
-        }
-        ExprKind::IfExp { cond, then, orelse } => {
-            go(cond);
-            go(then);
-            go(orelse);
-        }
-        ExprKind::List(xs) | ExprKind::Tuple(xs) => xs.iter().for_each(&mut go),
-        ExprKind::Dict(kvs) => kvs.iter().for_each(|(k, v)| {
-            go(k);
-            go(v);
-        }),
-        ExprKind::FStr(parts) => parts.iter().for_each(|p| {
-            if let FPart::Expr { expr, .. } = p {
-                go(expr);
-            }
-        }),
-        ExprKind::ListComp {
-            elt,
-            target,
-            iter,
-            cond,
-        } => {
-            go(elt);
-            walk_target(target, f);
-            walk_expr(iter, f);
-            if let Some(c) = cond {
-                walk_expr(c, f);
-            }
-        }
-    }
+    crate::plan::kinds::children(e, &mut |x| walk_expr(x, f));
 }
