@@ -63,6 +63,9 @@ impl TypeCode {
         if self == TypeCode::Char {
             return match v {
                 Value::Bytes(b) if b.len() == 1 => Ok(u64::from(b[0])),
+                // Zero-filling `Array('c', n)` and iterating a `bytes` initializer give
+                // integers, as in CPython's c_char arrays.
+                Value::Int(i) if (0..=255).contains(i) => Ok(*i as u64),
                 other => Err(Unwind::raise(
                     ExcType::TypeError,
                     format!(
