@@ -206,8 +206,7 @@ impl ActorWorld {
     fn start_thread(&self, id: ActorId, span: Span) -> Res<()> {
         let rt = self.rt.clone();
         let builder = std::thread::Builder::new().stack_size(THREAD_STACK);
-        let handle = builder
-            .spawn(move || thread_main(rt, id, span))
+        let handle = crate::engine::thread_spawn::spawn(builder, move || thread_main(rt, id, span))
             .map_err(|e| {
                 Unwind::raise(
                     ExcType::RuntimeError,

@@ -125,6 +125,7 @@ pub fn fork_scenario_process(child: impl FnOnce() -> i32) -> Result<Pid, ForkErr
 pub(crate) fn fork_with(role: ChildRole, child: impl FnOnce() -> i32) -> Result<Pid, ForkError> {
     let parent = getpid();
     let gate = ExclusiveGate::acquire().ok_or(ForkError::GateHeldByCaller)?;
+    crate::engine::thread_spawn::wait_for_exiting_threads();
     // SAFETY: after fork in a possibly multi-threaded process the child may only rely
     // on state no vanished thread could have left half-changed. The fork gate is held
     // exclusively, so no engine thread was inside a section holding a process-local
@@ -144,6 +145,7 @@ pub(crate) fn fork_with(role: ChildRole, child: impl FnOnce() -> i32) -> Result<
         }
         ForkResult::Child => {
             gate.reset_in_child();
+            crate::engine::thread_spawn::forget_in_child();
             run_child(parent, role, child)
         }
     }
@@ -201,6 +203,7 @@ fn setup_child(parent: Pid, role: ChildRole) {
 pub fn fork_returning() -> Result<Option<Pid>, ForkError> {
     let parent = getpid();
     let gate = ExclusiveGate::acquire().ok_or(ForkError::GateHeldByCaller)?;
+    crate::engine::thread_spawn::wait_for_exiting_threads();
     // SAFETY: as in `fork_with`; the child returns into the interpreter's thread, which
     // is the only thread it has, and every lock it may take was free at the fork (fork
     // gate) or is a shared-memory primitive meant to be inherited.
@@ -211,6 +214,7 @@ pub fn fork_returning() -> Result<Option<Pid>, ForkError> {
         }
         ForkResult::Child => {
             gate.reset_in_child();
+            crate::engine::thread_spawn::forget_in_child();
             setup_child(parent, ChildRole::Descendant);
             Ok(None)
         }

@@ -29,5 +29,6 @@ pub mod stress;
 pub mod supervisor;
 pub mod sync;
 pub mod sync_calls;
+pub mod thread_spawn;
 pub mod timer;
 pub mod wait_recorder;

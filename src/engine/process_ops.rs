@@ -147,6 +147,17 @@ impl ActorWorld {
 fn after_fork_in_child(rt: &crate::engine::runtime::Runtime, id: ActorId) {
     rt.process_actor
         .store(id, std::sync::atomic::Ordering::Relaxed);
-    // Keep only the child's own object: it holds the target and arguments to run.
-    rt.actors.lock().retain(|k, _| *k == id);
+    // Keep only the child's own object: it holds the target and arguments to run. The
+    // parent's thread handles name threads that do not exist here: dropping one would
+    // `pthread_detach` a thread control block that is not ours (a crash when its memory
+    // was reused), so they are leaked instead.
+    let mut actors = rt.actors.lock();
+    for (k, o) in actors.iter_mut() {
+        if *k != id
+            && let Some(h) = o.thread.take()
+        {
+            std::mem::forget(h);
+        }
+    }
+    actors.retain(|k, _| *k == id);
 }

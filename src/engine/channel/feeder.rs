@@ -48,9 +48,8 @@ impl Feeder {
         let mut st = f.state.lock();
         if !st.started {
             let q2 = Arc::clone(q);
-            let handle = std::thread::Builder::new()
-                .name("QueueFeederThread".into())
-                .spawn(move || run(&q2))?;
+            let builder = std::thread::Builder::new().name("QueueFeederThread".into());
+            let handle = crate::engine::thread_spawn::spawn(builder, move || run(&q2))?;
             st.thread = Some(handle);
             st.started = true;
         }

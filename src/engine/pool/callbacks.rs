@@ -45,16 +45,17 @@ impl ActorWorld {
         let id = self.alloc_actor(ActorKind::Thread, &name, &name, None, true, span)?;
         local.with(&local.handler, |h| *h = Some(id));
         let rt = self.rt.clone();
-        std::thread::Builder::new()
-            .stack_size(16 << 20)
-            .spawn(move || handler_main(rt, id, pool))
-            .map_err(|e| {
-                Unwind::raise(
-                    ExcType::RuntimeError,
-                    format!("can't start new thread: {e}"),
-                    span,
-                )
-            })?;
+        crate::engine::thread_spawn::spawn(
+            std::thread::Builder::new().stack_size(16 << 20),
+            move || handler_main(rt, id, pool),
+        )
+        .map_err(|e| {
+            Unwind::raise(
+                ExcType::RuntimeError,
+                format!("can't start new thread: {e}"),
+                span,
+            )
+        })?;
         Ok(())
     }
 

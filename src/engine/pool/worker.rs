@@ -81,16 +81,17 @@ impl ActorWorld {
         local.with(&local.workers, |w| w.push(id));
         let rt = self.rt.clone();
         if akind == ActorKind::Thread {
-            std::thread::Builder::new()
-                .stack_size(WORKER_STACK)
-                .spawn(move || worker_thread_main(rt, id, pool))
-                .map_err(|e| {
-                    Unwind::raise(
-                        ExcType::RuntimeError,
-                        format!("can't start new thread: {e}"),
-                        span,
-                    )
-                })?;
+            crate::engine::thread_spawn::spawn(
+                std::thread::Builder::new().stack_size(WORKER_STACK),
+                move || worker_thread_main(rt, id, pool),
+            )
+            .map_err(|e| {
+                Unwind::raise(
+                    ExcType::RuntimeError,
+                    format!("can't start new thread: {e}"),
+                    span,
+                )
+            })?;
             return Ok(());
         }
         self.rt.actors.lock().insert(
