@@ -204,27 +204,17 @@ impl Builder<'_> {
 
     /// `a, b` is a tuple, `a,` too; `a` alone is itself.
     pub(super) fn expr_list(&mut self, p: P<'_>) -> Expr {
-        let span = self.span(&p);
-        let mut items = Vec::new();
-        let mut comma = false;
-        for c in children(p) {
-            if c.as_rule() == Rule::trailing_comma {
-                comma = true;
-            } else {
-                items.push(self.expr(c));
-            }
-        }
-        if items.len() == 1 && !comma {
-            return items.pop().expect("one item");
-        }
-        Expr {
-            kind: ExprKind::Tuple(items),
-            span,
-        }
+        self.comma_list(p, Self::expr)
     }
 
     /// Assignment targets: `x`, `a.b`, `d[k]`, `(a, b)`, `[a, b]`, `a, b`.
     pub(super) fn target_list(&mut self, p: P<'_>) -> Expr {
+        self.comma_list(p, Self::target)
+    }
+
+    /// Items separated by commas, each built by `item`: a tuple when there are several
+    /// or a trailing comma, else the one item itself.
+    fn comma_list(&mut self, p: P<'_>, item: fn(&mut Self, P<'_>) -> Expr) -> Expr {
         let span = self.span(&p);
         let mut items = Vec::new();
         let mut comma = false;
@@ -232,7 +222,7 @@ impl Builder<'_> {
             if c.as_rule() == Rule::trailing_comma {
                 comma = true;
             } else {
-                items.push(self.target(c));
+                items.push(item(self, c));
             }
         }
         if items.len() == 1 && !comma {
