@@ -6,16 +6,15 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::Ordering::SeqCst;
 
 use super::future::{FINISHED, FutureRec, READY};
 use super::pool_rec::{CLOSE, PoolRec, TERMINATE};
 use super::registry::{self, PoolLocal};
+use super::seq_word;
 use crate::checker::snapshot::{ActorId, ActorKind, ResId, Wait, WaitOp};
 use crate::core::names::ExcType;
 use crate::core::value::{Res, Unwind};
 use crate::engine::actor_world::ActorWorld;
-use crate::engine::futex;
 use crate::engine::runtime::Runtime;
 use crate::syntax::span::Span;
 
@@ -96,7 +95,7 @@ fn handler_main(rt: Arc<Runtime>, id: ActorId, pool: ResId) {
     if let Some(local) = registry::local(&rt.arena, pool) {
         let p = PoolRec::of(&rt.arena, pool);
         loop {
-            let seq = p.done_seq().load(SeqCst);
+            let seq = seq_word::read(p.done_seq());
             world.handle_completed(&local);
             if p.state() >= TERMINATE || (p.state() >= CLOSE && world.handler_may_leave(&local)) {
                 break;
@@ -109,7 +108,7 @@ fn handler_main(rt: Arc<Runtime>, id: ActorId, pool: ResId) {
                 timed: false,
                 detail: 0,
             });
-            futex::wait(p.done_seq(), seq, None);
+            seq_word::wait(p.done_seq(), seq, None);
             world.end_wait();
         }
     }

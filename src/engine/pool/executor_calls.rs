@@ -114,19 +114,14 @@ impl ActorWorld {
                 self.spawn_worker(local, pool, span)?;
             }
         } else {
-            for _ in 0..tasks {
-                // CPython's `_adjust_thread_count`: an idle worker takes the task, else
-                // one more thread while under `max_workers`.
-                let took_idle = p.rec.payload[3]
-                    .fetch_update(
-                        std::sync::atomic::Ordering::SeqCst,
-                        std::sync::atomic::Ordering::SeqCst,
-                        |n| n.checked_sub(1),
-                    )
-                    .is_ok();
-                if !took_idle && p.started() < p.max_workers() {
-                    self.spawn_worker(local, pool, span)?;
+            // CPython's `_adjust_thread_count`, once per task: an idle worker takes the
+            // task, else one more thread while under `max_workers`.
+            let unclaimed = tasks - p.take_idle(tasks);
+            for _ in 0..unclaimed {
+                if p.started() >= p.max_workers() {
+                    break;
                 }
+                self.spawn_worker(local, pool, span)?;
             }
         }
         Ok(id)
@@ -177,12 +172,15 @@ impl ActorWorld {
             span,
         )?;
         let fut = FutureRec::of(&self.rt.arena, id);
+        let work = local.work(id);
+        let work = work.as_deref();
         let mut out = Vec::with_capacity(n);
         for c in 0..fut.chunks() as u32 {
-            if !fut.wait_until(&self.ctx(), deadline, span, |f| f.chunk_stamp(c) != 0) {
+            let done = |f: &FutureRec<'_>| ActorWorld::chunk_stamp(work, f, c) != 0;
+            if !fut.wait_until(&self.ctx(), deadline, span, done) {
                 return Err(Unwind::raise(ExcType::TimeoutError, "", span));
             }
-            match self.chunk_outcome(Some(local), fut, c) {
+            match self.chunk_outcome(work, fut, c) {
                 Some(Ok(Value::List(l))) => out.extend(l.lock().iter().cloned()),
                 Some(Err(e)) => return Err(Unwind::Raise(e)),
                 _ => {}

@@ -2,19 +2,20 @@
 //! `map_async`), an `imap` iterator, or the hidden record behind `executor.map`.
 //!
 //! A record stands for one or more chunks of work, each a task in the pool's queue.
-//! Fields: `word[0]` the state, `word[1]` a sequence bumped on every change (waiters sleep
-//! on it), `count` 1 once done (what the checker reads), `link` the worker running it.
-//! Payload: the pool (`+ 1`), the number of chunks, the chunks done, the first failed
-//! chunk (`+ 1`, in completion order), the heap table (three words per chunk: the encoded
-//! result's word `+ 1` and length for a process pool, and the chunk's completion stamp),
-//! the mode and chunk size, the item count, the record's completion stamp.
+//! Fields: `word[0]` the state, `word[1]` a [`seq_word`] bumped whenever a chunk completes
+//! and when the record ends (waiters sleep on it), `count` 1 once done (what the checker
+//! reads), `link` the worker running it. Payload: the pool (`+ 1`), the number of chunks,
+//! the chunks done, the first failed chunk (`+ 1`, in completion order), the heap table
+//! of a process pool (`+ 1`; three words per chunk: the encoded result's word `+ 1` and
+//! length, and the chunk's completion stamp; a thread pool keeps these in its
+//! `LocalWork`), the mode and chunk size, the item count, the record's completion stamp.
 
 use std::sync::atomic::Ordering::SeqCst;
 use std::time::Instant;
 
+use super::seq_word;
 use crate::checker::snapshot::{ActorId, ResId, Wait, WaitOp};
 use crate::engine::arena::{ActorCtx, Arena, ResRecord};
-use crate::engine::futex;
 use crate::engine::wait_recorder::WaitRecorder;
 use crate::syntax::span::Span;
 
@@ -96,7 +97,9 @@ impl<'a> FutureRec<'a> {
         }
     }
 
-    /// Fills a fresh record; `false` when the heap has no room for its table.
+    /// Fills a fresh record, with a heap table for its chunks' results if `table` (a
+    /// process pool); `false` when the heap has no room for it.
+    #[allow(clippy::too_many_arguments)]
     pub fn init(
         &self,
         pool: ResId,
@@ -105,17 +108,20 @@ impl<'a> FutureRec<'a> {
         chunks: usize,
         chunksize: usize,
         items: usize,
+        table: bool,
     ) -> bool {
-        let Some(table) = self.arena.heap_alloc((chunks * ROW).max(1)) else {
-            return false;
-        };
-        for i in 0..chunks * ROW {
-            self.arena.heap_word(table + i).store(0, SeqCst);
-        }
         let p = &self.rec.payload;
+        if table {
+            let Some(t) = self.arena.heap_alloc((chunks * ROW).max(1)) else {
+                return false;
+            };
+            for i in 0..chunks * ROW {
+                self.arena.heap_word(t + i).store(0, SeqCst);
+            }
+            p[TABLE].store(t as u64 + 1, SeqCst);
+        }
         p[POOL].store(u64::from(pool) + 1, SeqCst);
         p[CHUNKS].store(chunks as u64, SeqCst);
-        p[TABLE].store(table as u64, SeqCst);
         p[MODE].store(mode as u64 | flags | ((chunksize as u64) << 32), SeqCst);
         p[ITEMS].store(items as u64, SeqCst);
         if chunks == 0 {
@@ -174,39 +180,48 @@ impl<'a> FutureRec<'a> {
         self.rec.payload[STAMP].load(SeqCst)
     }
 
-    fn cell(&self, chunk: u32, i: usize) -> &'a std::sync::atomic::AtomicU64 {
+    /// Heap word `i` of chunk `chunk`'s row; `None` without a table (a thread pool) or
+    /// beyond the last chunk.
+    fn cell(&self, chunk: u32, i: usize) -> Option<&'a std::sync::atomic::AtomicU64> {
         let table = self.rec.payload[TABLE].load(SeqCst) as usize;
-        self.arena.heap_word(table + chunk as usize * ROW + i)
+        if table == 0 || chunk as usize >= self.chunks() {
+            return None;
+        }
+        Some(self.arena.heap_word(table - 1 + chunk as usize * ROW + i))
     }
 
-    /// When chunk `chunk` completed (0 while it has not).
+    /// When a process pool's chunk `chunk` completed (0 while it has not; always 0 for a
+    /// thread pool, whose stamps are in its `LocalWork`).
     pub fn chunk_stamp(&self, chunk: u32) -> u64 {
-        self.cell(chunk, 2).load(SeqCst)
+        self.cell(chunk, 2).map_or(0, |c| c.load(SeqCst))
     }
 
     /// The encoded result of a process pool's chunk.
     pub fn chunk_blob(&self, chunk: u32) -> Option<super::blobs::Blob> {
-        match self.cell(chunk, 0).load(SeqCst) {
+        match self.cell(chunk, 0)?.load(SeqCst) {
             0 => None,
             w => Some(super::blobs::Blob {
                 word: (w - 1) as usize,
-                len: self.cell(chunk, 1).load(SeqCst) as usize,
+                len: self.cell(chunk, 1)?.load(SeqCst) as usize,
             }),
         }
     }
 
     pub fn set_chunk_blob(&self, chunk: u32, blob: super::blobs::Blob) {
-        self.cell(chunk, 1).store(blob.len as u64, SeqCst);
-        self.cell(chunk, 0).store(blob.word as u64 + 1, SeqCst);
+        if let (Some(len), Some(word)) = (self.cell(chunk, 1), self.cell(chunk, 0)) {
+            len.store(blob.len as u64, SeqCst);
+            word.store(blob.word as u64 + 1, SeqCst);
+        }
     }
 
     /// Wakes everyone waiting on this record.
     pub fn bump(&self) {
-        self.rec.word[1].fetch_add(1, SeqCst);
-        futex::wake_all(&self.rec.word[1]);
+        seq_word::bump(&self.rec.word[1]);
     }
 
-    /// A worker starts one of its chunks: `false` if it was cancelled (skip it).
+    /// A worker starts one of its chunks: `false` if it was cancelled (skip it). No
+    /// waiter sleeps until a record runs (`running()` only polls), so no bump: a busy
+    /// pool would otherwise wake its waiters twice per task.
     pub fn start(&self, worker: ActorId) -> bool {
         let moved = self.rec.word[0]
             .compare_exchange(PENDING, RUNNING, SeqCst, SeqCst)
@@ -215,7 +230,6 @@ impl<'a> FutureRec<'a> {
             return false;
         }
         self.rec.set_link(Some(worker));
-        self.bump();
         true
     }
 
@@ -238,7 +252,9 @@ impl<'a> FutureRec<'a> {
     /// Records chunk `chunk` as done (its result already stored); returns `true` when
     /// this made the whole record complete (then the caller runs callbacks / finishes).
     pub fn chunk_done(&self, chunk: u32, ok: bool) -> bool {
-        self.cell(chunk, 2).store(now_ns().max(1), SeqCst);
+        if let Some(stamp) = self.cell(chunk, 2) {
+            stamp.store(now_ns().max(1), SeqCst);
+        }
         let failed_first = !ok
             && self.rec.payload[FAILED]
                 .compare_exchange(0, u64::from(chunk) + 1, SeqCst, SeqCst)
@@ -289,7 +305,7 @@ impl<'a> FutureRec<'a> {
     ) -> bool {
         let mut waiting = false;
         let held = loop {
-            let seq = self.rec.word[1].load(SeqCst);
+            let seq = seq_word::read(&self.rec.word[1]);
             if cond(self) {
                 break true;
             }
@@ -307,7 +323,7 @@ impl<'a> FutureRec<'a> {
                 });
                 waiting = true;
             }
-            futex::wait(&self.rec.word[1], seq, deadline);
+            seq_word::wait(&self.rec.word[1], seq, deadline);
         };
         if waiting {
             ctx.end_wait();
@@ -355,12 +371,12 @@ pub fn wait_any(
             waiting = Some(pending);
         }
         let f = FutureRec::of(arena, pending);
-        let seq = f.rec.word[1].load(SeqCst);
+        let seq = seq_word::read(&f.rec.word[1]);
         let until = match deadline {
             Some(d) => d.min(now + slice),
             None => now + slice,
         };
-        futex::wait(&f.rec.word[1], seq, Some(until));
+        seq_word::wait(&f.rec.word[1], seq, Some(until));
     };
     if waiting.is_some() {
         ctx.end_wait();

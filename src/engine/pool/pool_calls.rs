@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use super::future::{FLAG_CALLBACKS, FutureRec, Mode};
+use super::local_work::LocalWork;
 use super::pool_rec::{CLOSE, PoolRec, RUN, TERMINATE};
 use super::registry::{self, Callback, PoolKind, PoolLocal};
-use super::task_queue::{self, Task};
+use super::task_queue;
 use super::{blobs, worker};
 use crate::checker::snapshot::{ActorKind, ResId};
 use crate::core::names::{Builtin, ExcType, Method};
@@ -138,7 +139,16 @@ impl ActorWorld {
         } else {
             FLAG_CALLBACKS
         };
-        if !fut.init(pool, work.mode, flags, chunks, chunksize, work.items.len()) {
+        let processes = local.kind.processes;
+        if !fut.init(
+            pool,
+            work.mode,
+            flags,
+            chunks,
+            chunksize,
+            work.items.len(),
+            processes,
+        ) {
             return Err(self.cap_unwind("the arena's heap is full (pool tasks)", span));
         }
         if !work.callbacks.is_empty() {
@@ -147,30 +157,35 @@ impl ActorWorld {
                 c.extend(work.callbacks.into_iter().map(|cb| (id, cb)));
             });
         }
-        let mut tasks: Vec<Task> = Vec::with_capacity(chunks);
-        for (c, items) in work.items.chunks(chunksize).enumerate() {
-            let body = worker::body(
-                work.func.clone(),
-                work.star,
-                items.to_vec(),
-                work.kwargs.clone(),
-            );
-            let blob = if local.kind.processes {
+        let full = || self.cap_unwind("the arena's heap is full (pool tasks)", span);
+        let node = if processes {
+            let mut bodies = Vec::with_capacity(chunks);
+            for items in work.items.chunks(chunksize) {
+                let body = worker::body(
+                    work.func.clone(),
+                    work.star,
+                    items.to_vec(),
+                    work.kwargs.clone(),
+                );
                 let bytes = wire::encode(&body, span)?;
-                Some(blobs::store(arena, &bytes).ok_or_else(|| {
-                    self.cap_unwind("the arena's heap is full (pool tasks)", span)
-                })?)
-            } else {
-                None
-            };
-            let task = task_queue::new_node(arena, id, c as u32, blob)
-                .ok_or_else(|| self.cap_unwind("the arena's heap is full (pool tasks)", span))?;
-            if blob.is_none() {
-                local.with(&local.bodies, |b| b.insert(task.node, body));
+                bodies.push(blobs::store(arena, &bytes).ok_or_else(full)?);
             }
-            tasks.push(task);
-        }
-        task_queue::push_all(arena, PoolRec::of(arena, pool), &tasks);
+            task_queue::new_node(arena, id, chunks as u32, &bodies).ok_or_else(full)?
+        } else {
+            let node = task_queue::new_node(arena, id, chunks as u32, &[]).ok_or_else(full)?;
+            let mut kwargs = Vec::new();
+            if let Value::Dict(d) = &work.kwargs {
+                for (k, v) in d.lock().iter() {
+                    if let Value::Str(s) = k {
+                        kwargs.push((s.clone(), v.clone()));
+                    }
+                }
+            }
+            let w = LocalWork::new(work.func, work.star, work.items, kwargs, chunksize);
+            local.with(&local.works, |m| m.insert(id, Arc::new(w)));
+            node
+        };
+        task_queue::push(arena, PoolRec::of(arena, pool), node);
         Ok(id)
     }
 

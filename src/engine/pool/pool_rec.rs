@@ -3,16 +3,17 @@
 //!
 //! Fields: `word[0]` guards the task queue (a futex mutex), `word[1]` is bumped on every
 //! new task and state change (idle workers sleep on it), `word[2]` is the run state,
-//! `word[3]` is bumped on every completed task (the callback handler sleeps on it);
+//! `word[3]` is bumped on every completed task of a process pool and at every worker's
+//! exit (the callback handler sleeps on it); both bumped words are [`seq_word`]s.
 //! `count` is the number of queued tasks, `limit` the number of workers; the payload
-//! holds the queue ends (see `task_queue`), the running-task count, the idle-worker count
-//! and the number of workers started.
+//! holds the queue ends (see `task_queue`), the idle-worker count and the number of
+//! workers started.
 
 use std::sync::atomic::Ordering::SeqCst;
 
+use super::seq_word;
 use crate::checker::snapshot::ResId;
 use crate::engine::arena::{Arena, ResRecord};
-use crate::engine::futex;
 
 /// Accepting tasks.
 pub const RUN: u32 = 0;
@@ -26,7 +27,6 @@ pub const BROKEN: u32 = 3;
 /// Payload slots.
 pub(super) const HEAD: usize = 0;
 pub(super) const TAIL: usize = 1;
-const RUNNING: usize = 2;
 const IDLE: usize = 3;
 const STARTED: usize = 4;
 
@@ -73,13 +73,11 @@ impl<'a> PoolRec<'a> {
     }
 
     pub fn wake_workers(&self) {
-        self.work_seq().fetch_add(1, SeqCst);
-        futex::wake_all(self.work_seq());
+        seq_word::bump(self.work_seq());
     }
 
     pub fn bump_done(&self) {
-        self.done_seq().fetch_add(1, SeqCst);
-        futex::wake_all(self.done_seq());
+        seq_word::bump(self.done_seq());
     }
 
     pub fn max_workers(&self) -> usize {
@@ -94,22 +92,19 @@ impl<'a> PoolRec<'a> {
         self.rec.count.load(SeqCst).max(0) as usize
     }
 
-    pub fn running(&self) -> u64 {
-        self.rec.payload[RUNNING].load(SeqCst)
+    /// A thread-executor worker finished a task: one more idle worker.
+    pub fn add_idle(&self) {
+        self.rec.payload[IDLE].fetch_add(1, SeqCst);
     }
 
-    pub fn add_running(&self, delta: i64) {
-        let _ = self.rec.payload[RUNNING]
-            .fetch_update(SeqCst, SeqCst, |n| Some((n as i64 + delta).max(0) as u64));
-    }
-
-    pub fn idle(&self) -> u64 {
-        self.rec.payload[IDLE].load(SeqCst)
-    }
-
-    pub fn add_idle(&self, delta: i64) {
-        let _ = self.rec.payload[IDLE]
-            .fetch_update(SeqCst, SeqCst, |n| Some((n as i64 + delta).max(0) as u64));
+    /// Claims up to `n` idle workers (each will take one new task); how many it got.
+    pub fn take_idle(&self, n: usize) -> usize {
+        match self.rec.payload[IDLE].fetch_update(SeqCst, SeqCst, |idle| {
+            (idle > 0).then(|| idle.saturating_sub(n as u64))
+        }) {
+            Ok(idle) => (idle as usize).min(n),
+            Err(_) => 0,
+        }
     }
 
     /// Workers started so far.

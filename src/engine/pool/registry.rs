@@ -1,5 +1,5 @@
 //! What a pool keeps in the memory of the process that created it: its workers, the
-//! task bodies and results of a thread pool, pending callbacks, `imap` positions. Kept
+//! calls and results of a thread pool, pending callbacks, `imap` positions. Kept
 //! in the arena's local store under the pool's id (a fork copies it, as it copies the
 //! Python pool object); every lock is taken inside the fork gate.
 
@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use super::local_work::LocalWork;
 use crate::checker::snapshot::{ActorId, ResId};
 use crate::core::value::Value;
 use crate::engine::arena::Arena;
@@ -43,10 +44,8 @@ pub struct PoolLocal {
     /// Where the pool was created: what its exit-time shutdown points at.
     pub span: crate::syntax::span::Span,
     pub workers: Mutex<Vec<ActorId>>,
-    /// Thread pools: task bodies by task node.
-    pub bodies: Mutex<HashMap<usize, Value>>,
-    /// Thread pools: chunk results by (record, chunk).
-    pub results: Mutex<HashMap<(ResId, u32), Value>>,
+    /// Thread pools: the calls and chunk outcomes of each result record.
+    pub works: Mutex<HashMap<ResId, Arc<LocalWork>>>,
     /// Callbacks by record, in registration order.
     pub callbacks: Mutex<Vec<(ResId, Callback)>>,
     /// Process pools: the thread that runs callbacks, once started.
@@ -77,12 +76,16 @@ impl PoolLocal {
             name_prefix,
             span,
             workers: Mutex::new(Vec::new()),
-            bodies: Mutex::new(HashMap::new()),
-            results: Mutex::new(HashMap::new()),
+            works: Mutex::new(HashMap::new()),
             callbacks: Mutex::new(Vec::new()),
             handler: Mutex::new(None),
             imap: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// A thread pool's work for record `rec`.
+    pub fn work(&self, rec: ResId) -> Option<Arc<LocalWork>> {
+        self.with(&self.works, |w| w.get(&rec).cloned())
     }
 
     /// Runs `f` on a field under the fork gate.

@@ -147,6 +147,9 @@ impl ActorWorld {
             .and_then(|p| registry::local(&self.rt.arena, p))
             .ok_or_else(|| Unwind::raise(ExcType::StopIteration, "", span))?;
         let mut pos: ImapPos = local.with(&local.imap, |m| m.get(&id).cloned().unwrap_or_default());
+        let work = local.work(id);
+        let work = work.as_deref();
+        let stamp = |f: &FutureRec<'_>, c: u32| ActorWorld::chunk_stamp(work, f, c);
         let chunksize = fut.chunksize().max(1);
         let item = loop {
             if let Some(item) = pos.buffer.pop_front() {
@@ -157,11 +160,11 @@ impl ActorWorld {
                     break None;
                 }
                 let chunk = (pos.next / chunksize) as u32;
-                if !fut.wait_until(&self.ctx(), deadline, span, |f| f.chunk_stamp(chunk) != 0) {
+                if !fut.wait_until(&self.ctx(), deadline, span, |f| stamp(f, chunk) != 0) {
                     local.with(&local.imap, |m| m.insert(id, pos.clone()));
                     return Err(Unwind::raise(ExcType::MpTimeoutError, "", span));
                 }
-                match self.chunk_outcome(Some(&local), fut, chunk) {
+                match self.chunk_outcome(work, fut, chunk) {
                     Some(Ok(Value::List(l))) => {
                         let l = l.lock();
                         let v = l.get(pos.next % chunksize).cloned().unwrap_or(Value::None);
@@ -180,8 +183,8 @@ impl ActorWorld {
             }
             let unconsumed = |f: &FutureRec<'_>| -> Option<u32> {
                 (0..f.chunks() as u32)
-                    .filter(|c| !pos.consumed.contains(c) && f.chunk_stamp(*c) != 0)
-                    .min_by_key(|c| f.chunk_stamp(*c))
+                    .filter(|c| !pos.consumed.contains(c) && stamp(f, *c) != 0)
+                    .min_by_key(|c| stamp(f, *c))
             };
             if !fut.wait_until(&self.ctx(), deadline, span, |f| unconsumed(f).is_some()) {
                 local.with(&local.imap, |m| m.insert(id, pos.clone()));
@@ -189,7 +192,7 @@ impl ActorWorld {
             }
             let Some(c) = unconsumed(&fut) else { continue };
             pos.consumed.push(c);
-            match self.chunk_outcome(Some(&local), fut, c) {
+            match self.chunk_outcome(work, fut, c) {
                 Some(Ok(Value::List(l))) => pos.buffer.extend(l.lock().iter().cloned().map(Ok)),
                 Some(Err(e)) => pos.buffer.push_back(Err(Value::Exception(e))),
                 _ => {}

@@ -1,10 +1,14 @@
-//! A pool's task FIFO: a singly linked list of task nodes in the arena heap, its ends in
-//! the pool record's payload, guarded by the pool's futex mutex. Being in the arena, one
+//! A pool's task FIFO: a singly linked list of nodes in the arena heap, its ends in the
+//! pool record's payload, guarded by the pool's futex mutex. Being in the arena, one
 //! queue serves thread workers and forked worker processes alike.
 //!
-//! A node is five heap words: next node (`index + 1`, 0 = none), the result record, the
-//! chunk number, and the encoded body's heap word (`+ 1`, 0 = the body is process-local)
-//! and byte length.
+//! A node holds every chunk of one result record (a whole `map`, or one `submit`): a
+//! worker takes the next chunk by advancing the node's cursor, and the node leaves the
+//! queue with its last chunk. So queueing costs the same five heap words for 1 or
+//! 10,000 chunks, and the heap (never freed during a run) is not used up by big maps.
+//! Words: next node (`index + 1`, 0 = none), the result record, the next chunk, the end
+//! chunk, and the table of encoded bodies (`+ 1`, 0 = the bodies are process-local):
+//! two words per chunk, the body's heap word and byte length.
 
 use std::sync::atomic::Ordering::SeqCst;
 
@@ -15,101 +19,122 @@ use crate::engine::arena::Arena;
 use crate::engine::futex::Guard;
 
 const NODE_WORDS: usize = 5;
+const NEXT: usize = 0;
+const REC: usize = 1;
+const CURSOR: usize = 2;
+const END: usize = 3;
+const BODIES: usize = 4;
 
-/// One queued task: chunk `chunk` of result record `rec`.
+/// One queued chunk: chunk `chunk` of result record `rec`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Task {
-    /// The node's first heap word: the task's identity (thread pools key bodies by it).
-    pub node: usize,
     pub rec: ResId,
     pub chunk: u32,
     /// The encoded body, for a process pool.
     pub body: Option<Blob>,
 }
 
-/// Allocates a node for a task (not queued yet); `None` when the heap is full.
-pub fn new_node(arena: &Arena, rec: ResId, chunk: u32, body: Option<Blob>) -> Option<Task> {
+/// A node not queued yet: `chunks` chunks of `rec`, with their encoded bodies (one per
+/// chunk) for a process pool, none for a thread pool. `None` when the heap is full.
+pub fn new_node(arena: &Arena, rec: ResId, chunks: u32, bodies: &[Blob]) -> Option<usize> {
+    let table = if bodies.is_empty() {
+        0
+    } else {
+        let t = arena.heap_alloc(bodies.len() * 2)?;
+        for (i, b) in bodies.iter().enumerate() {
+            arena.heap_word(t + 2 * i).store(b.word as u64, SeqCst);
+            arena.heap_word(t + 2 * i + 1).store(b.len as u64, SeqCst);
+        }
+        t as u64 + 1
+    };
     let node = arena.heap_alloc(NODE_WORDS)?;
     let w = |i: usize, v: u64| arena.heap_word(node + i).store(v, SeqCst);
-    w(0, 0);
-    w(1, u64::from(rec));
-    w(2, u64::from(chunk));
-    w(3, body.map_or(0, |b| b.word as u64 + 1));
-    w(4, body.map_or(0, |b| b.len as u64));
-    Some(Task {
-        node,
-        rec,
-        chunk,
-        body,
-    })
+    w(NEXT, 0);
+    w(REC, u64::from(rec));
+    w(CURSOR, 0);
+    w(END, u64::from(chunks));
+    w(BODIES, table);
+    Some(node)
 }
 
-fn read(arena: &Arena, node: usize) -> Task {
-    let r = |i: usize| arena.heap_word(node + i).load(SeqCst);
+fn word(arena: &Arena, node: usize, i: usize) -> u64 {
+    arena.heap_word(node + i).load(SeqCst)
+}
+
+fn task(arena: &Arena, node: usize, chunk: u32) -> Task {
     Task {
-        node,
-        rec: r(1) as ResId,
-        chunk: r(2) as u32,
-        body: match r(3) {
+        rec: word(arena, node, REC) as ResId,
+        chunk,
+        body: match word(arena, node, BODIES) {
             0 => None,
-            w => Some(Blob {
-                word: (w - 1) as usize,
-                len: r(4) as usize,
-            }),
+            t => {
+                let at = (t - 1) as usize + 2 * chunk as usize;
+                Some(Blob {
+                    word: arena.heap_word(at).load(SeqCst) as usize,
+                    len: arena.heap_word(at + 1).load(SeqCst) as usize,
+                })
+            }
         },
     }
 }
 
-/// Appends tasks (in order) and wakes idle workers.
-pub fn push_all(arena: &Arena, pool: PoolRec<'_>, tasks: &[Task]) {
-    if tasks.is_empty() {
+/// Appends a node from [`new_node`] and wakes idle workers.
+pub fn push(arena: &Arena, pool: PoolRec<'_>, node: usize) {
+    let chunks = word(arena, node, END) as i64;
+    if chunks == 0 {
         return;
     }
     {
         let _g = Guard::lock(pool.mutex());
-        for t in tasks {
-            let link = t.node as u64 + 1;
-            match pool.rec.payload[TAIL].load(SeqCst) {
-                0 => pool.rec.payload[HEAD].store(link, SeqCst),
-                tail => arena.heap_word((tail - 1) as usize).store(link, SeqCst),
-            }
-            pool.rec.payload[TAIL].store(link, SeqCst);
-            pool.rec.count.fetch_add(1, SeqCst);
+        let link = node as u64 + 1;
+        match pool.rec.payload[TAIL].load(SeqCst) {
+            0 => pool.rec.payload[HEAD].store(link, SeqCst),
+            tail => arena
+                .heap_word((tail - 1) as usize + NEXT)
+                .store(link, SeqCst),
         }
+        pool.rec.payload[TAIL].store(link, SeqCst);
+        pool.rec.count.fetch_add(chunks, SeqCst);
     }
     pool.wake_workers();
 }
 
-/// Removes and returns the first task, if any. The caller holds the pool's mutex.
+/// Removes and returns the first chunk, if any. The caller holds the pool's mutex.
 pub fn pop_locked(arena: &Arena, pool: PoolRec<'_>) -> Option<Task> {
     let head = pool.rec.payload[HEAD].load(SeqCst);
     if head == 0 {
         return None;
     }
     let node = (head - 1) as usize;
-    let next = arena.heap_word(node).load(SeqCst);
-    pool.rec.payload[HEAD].store(next, SeqCst);
-    if next == 0 {
-        pool.rec.payload[TAIL].store(0, SeqCst);
+    let chunk = word(arena, node, CURSOR);
+    arena.heap_word(node + CURSOR).store(chunk + 1, SeqCst);
+    if chunk + 1 >= word(arena, node, END) {
+        let next = word(arena, node, NEXT);
+        pool.rec.payload[HEAD].store(next, SeqCst);
+        if next == 0 {
+            pool.rec.payload[TAIL].store(0, SeqCst);
+        }
     }
     pool.rec.count.fetch_sub(1, SeqCst);
-    Some(read(arena, node))
+    Some(task(arena, node, chunk as u32))
 }
 
-/// Every queued task, in order (the queue is left as it is).
+/// Every queued chunk, in order (the queue is left as it is).
 pub fn snapshot(arena: &Arena, pool: PoolRec<'_>) -> Vec<Task> {
     let _g = Guard::lock(pool.mutex());
     let mut out = Vec::new();
     let mut at = pool.rec.payload[HEAD].load(SeqCst);
     while at != 0 {
         let node = (at - 1) as usize;
-        out.push(read(arena, node));
-        at = arena.heap_word(node).load(SeqCst);
+        for c in word(arena, node, CURSOR)..word(arena, node, END) {
+            out.push(task(arena, node, c as u32));
+        }
+        at = word(arena, node, NEXT);
     }
     out
 }
 
-/// Empties the queue (`terminate()`); returns the dropped tasks.
+/// Empties the queue (`terminate()`); returns the dropped chunks.
 pub fn clear(arena: &Arena, pool: PoolRec<'_>) -> Vec<Task> {
     let _g = Guard::lock(pool.mutex());
     let mut out = Vec::new();
@@ -125,32 +150,56 @@ mod tests {
     use crate::core::value::HandleKind;
     use crate::engine::arena::ArenaCaps;
 
-    #[test]
-    fn fifo_order_and_clear() {
-        let a = Arena::new(ArenaCaps {
+    fn arena() -> Arena {
+        Arena::new(ArenaCaps {
             actors: 1,
             resources: 2,
             log_bytes: 64,
             heap_bytes: 4096,
         })
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn fifo_order_across_nodes_and_clear() {
+        let a = arena();
         let id = a
             .alloc_res(HandleKind::Pool { threads: true }, "p")
             .unwrap();
         let pool = PoolRec::of(&a, id);
-        let tasks: Vec<Task> = (0..3).map(|c| new_node(&a, 1, c, None).unwrap()).collect();
-        push_all(&a, pool, &tasks[..2]);
+        push(&a, pool, new_node(&a, 7, 2, &[]).unwrap());
         assert_eq!(pool.queued(), 2);
         {
             let _g = Guard::lock(pool.mutex());
-            assert_eq!(pop_locked(&a, pool).map(|t| t.chunk), Some(0));
+            let t = pop_locked(&a, pool).unwrap();
+            assert_eq!((t.rec, t.chunk, t.body), (7, 0, None));
         }
-        push_all(&a, pool, &tasks[2..]);
-        let left: Vec<u32> = snapshot(&a, pool).iter().map(|t| t.chunk).collect();
-        assert_eq!(left, vec![1, 2]);
+        push(&a, pool, new_node(&a, 8, 1, &[]).unwrap());
+        let left: Vec<(ResId, u32)> = snapshot(&a, pool)
+            .iter()
+            .map(|t| (t.rec, t.chunk))
+            .collect();
+        assert_eq!(left, vec![(7, 1), (8, 0)]);
         assert_eq!(clear(&a, pool).len(), 2);
         assert_eq!(pool.queued(), 0);
         let _g = Guard::lock(pool.mutex());
+        assert_eq!(pop_locked(&a, pool), None);
+    }
+
+    #[test]
+    fn each_chunk_carries_its_own_body() {
+        let a = arena();
+        let id = a
+            .alloc_res(HandleKind::Pool { threads: false }, "p")
+            .unwrap();
+        let pool = PoolRec::of(&a, id);
+        let bodies = [Blob { word: 40, len: 3 }, Blob { word: 50, len: 9 }];
+        push(&a, pool, new_node(&a, 3, 2, &bodies).unwrap());
+        push(&a, pool, new_node(&a, 4, 0, &[]).unwrap());
+        assert_eq!(pool.queued(), 2);
+        let _g = Guard::lock(pool.mutex());
+        assert_eq!(pop_locked(&a, pool).unwrap().body, Some(bodies[0]));
+        assert_eq!(pop_locked(&a, pool).unwrap().body, Some(bodies[1]));
         assert_eq!(pop_locked(&a, pool), None);
     }
 }

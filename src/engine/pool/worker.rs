@@ -5,9 +5,11 @@
 use std::sync::Arc;
 
 use super::blobs;
-use super::future::{FINISHED, FutureRec, Mode};
+use super::future::{FINISHED, FutureRec, Mode, now_ns};
+use super::local_work::{ChunkOutcome, LocalWork};
 use super::pool_rec::{BROKEN, CLOSE, PoolRec, TERMINATE};
 use super::registry::{self, Callback, PoolKind, PoolLocal};
+use super::seq_word;
 use super::task_queue::{self, Task};
 use crate::checker::snapshot::{ActorId, ActorKind, ResId, Wait, WaitOp};
 use crate::core::interp::Interp;
@@ -16,9 +18,10 @@ use crate::core::value::{Exception, HandleKind, Res, Unwind, Value};
 use crate::core::world::Args;
 use crate::engine::actor_world::ActorWorld;
 use crate::engine::channel::wire;
-use crate::engine::futex::{self, Guard};
+use crate::engine::futex::Guard;
 use crate::engine::run_event::RunEvent;
 use crate::engine::runtime::{ActorObj, Runtime};
+use crate::plan::ir::Kw;
 use crate::syntax::span::Span;
 
 /// Stack of a worker thread: deep enough for the interpreter's frames.
@@ -132,7 +135,7 @@ impl ActorWorld {
                 if st == CLOSE {
                     return None;
                 }
-                pool.work_seq().load(std::sync::atomic::Ordering::SeqCst)
+                seq_word::read(pool.work_seq())
             };
             // Idle: the checker frees a worker waiting on its pool while anyone can act.
             self.begin_wait(Wait {
@@ -143,7 +146,7 @@ impl ActorWorld {
                 timed: false,
                 detail: 0,
             });
-            futex::wait(pool.work_seq(), seq, None);
+            seq_word::wait(pool.work_seq(), seq, None);
             self.end_wait();
         }
     }
@@ -156,21 +159,41 @@ impl ActorWorld {
         let local = registry::local(arena, pool_id);
         // Idle waits point at where the pool was created.
         let idle_span = local.as_ref().map_or(Span::default(), |l| l.span);
+        // The record this worker last ran a chunk of, and its work: a map's chunks come
+        // one after another, so most tasks need no lookup.
+        let mut current: Option<(ResId, Arc<LocalWork>)> = None;
         while let Some(task) = self.take_task(pool, idle_span) {
             let fut = FutureRec::of(arena, task.rec);
             if !fut.start(self.actor()) {
                 continue;
             }
-            pool.add_running(1);
-            let ran = match self.task_body(local.as_deref(), &task) {
-                Ok(b) => self.run_chunk(&b),
-                Err(e) => Err(e),
+            let work = match (&current, &local) {
+                _ if task.body.is_some() => None,
+                (Some((rec, w)), _) if *rec == task.rec => Some(w.clone()),
+                (_, Some(l)) => {
+                    current = l.work(task.rec).map(|w| (task.rec, w));
+                    current.as_ref().map(|(_, w)| w.clone())
+                }
+                (_, None) => None,
             };
-            pool.add_running(-1);
+            let ran = match (&work, task.body) {
+                (Some(w), _) => {
+                    self.run_chunk(&w.func, w.star, w.chunk_items(task.chunk), &w.kwargs)
+                }
+                (None, Some(blob)) => self.run_encoded(blob),
+                (None, None) => Err(Unwind::raise(
+                    ExcType::RuntimeError,
+                    "interp: task body missing",
+                    Span::default(),
+                )),
+            };
+            let w = work.as_deref();
             match ran {
-                Ok(values) => self.store_chunk(local.as_deref(), kind, fut, task.chunk, Ok(values)),
+                Ok(values) => {
+                    self.store_chunk(local.as_deref(), w, kind, fut, task.chunk, Ok(values))
+                }
                 Err(Unwind::Raise(e)) => {
-                    self.store_chunk(local.as_deref(), kind, fut, task.chunk, Err(e))
+                    self.store_chunk(local.as_deref(), w, kind, fut, task.chunk, Err(e))
                 }
                 Err(Unwind::Exit { code, hard: false }) => {
                     let e = Arc::new(Exception {
@@ -178,7 +201,7 @@ impl ActorWorld {
                         msg: code.to_string(),
                         span: Span::default(),
                     });
-                    self.store_chunk(local.as_deref(), kind, fut, task.chunk, Err(e));
+                    self.store_chunk(local.as_deref(), w, kind, fut, task.chunk, Err(e));
                 }
                 Err(Unwind::Exit { code, hard: true }) => {
                     if !kind.processes {
@@ -192,63 +215,60 @@ impl ActorWorld {
             }
             if kind.executor && !kind.processes {
                 // CPython's idle semaphore: a finished worker is one submit need not spawn for.
-                pool.add_idle(1);
+                pool.add_idle();
             }
         }
         None
     }
 
-    fn task_body(&self, local: Option<&PoolLocal>, task: &Task) -> Res<Value> {
-        if let Some(blob) = task.body {
-            let bytes = blobs::load(&self.rt.arena, blob);
-            return wire::decode(&bytes).map_err(|e| {
-                Unwind::raise(
-                    ExcType::RuntimeError,
-                    format!("interp: bad task message: {}", e.0),
-                    Span::default(),
-                )
-            });
-        }
-        local
-            .and_then(|l| l.with(&l.bodies, |b| b.remove(&task.node)))
-            .ok_or_else(|| {
-                Unwind::raise(
-                    ExcType::RuntimeError,
-                    "interp: task body missing",
-                    Span::default(),
-                )
-            })
-    }
-
-    /// Runs every call of a chunk; the list of their results.
-    fn run_chunk(&self, body: &Value) -> Res<Value> {
+    /// Runs a process pool's chunk from its encoded body.
+    fn run_encoded(&self, blob: blobs::Blob) -> Res<Value> {
         let span = Span::default();
+        let bytes = blobs::load(&self.rt.arena, blob);
+        let body = wire::decode(&bytes).map_err(|e| {
+            Unwind::raise(
+                ExcType::RuntimeError,
+                format!("interp: bad task message: {}", e.0),
+                span,
+            )
+        })?;
         let Value::Tuple(parts) = body else {
             return Ok(Value::list(Vec::new()));
         };
-        let (func, star, items, kwargs) = (&parts[0], parts[1].truthy(), &parts[2], &parts[3]);
-        let items = crate::core::iter::to_vec(items, span)?;
+        let items = crate::core::iter::to_vec(&parts[2], span)?;
         let mut kw = Vec::new();
-        if let Value::Dict(d) = kwargs {
+        if let Value::Dict(d) = &parts[3] {
             for (k, v) in d.lock().iter() {
                 if let Value::Str(s) = k {
                     kw.push((s.clone(), v.clone()));
                 }
             }
         }
+        self.run_chunk(&parts[0], parts[1].truthy(), &items, &kw)
+    }
+
+    /// Runs every call of a chunk; the list of their results.
+    fn run_chunk(
+        &self,
+        func: &Value,
+        star: bool,
+        items: &[Value],
+        kw: &[(Kw, Value)],
+    ) -> Res<Value> {
+        let span = Span::default();
         let mut interp = Interp::new(&self.rt.program, &self.rt.globals, self);
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             let pos = if star {
-                crate::core::iter::to_vec(&item, span)?
+                crate::core::iter::to_vec(item, span)?
             } else {
-                vec![item]
+                vec![item.clone()]
             };
             out.push(interp.call(
                 func,
                 Args {
                     pos,
-                    kw: kw.clone(),
+                    kw: kw.to_vec(),
                 },
                 span,
             )?);
@@ -261,17 +281,18 @@ impl ActorWorld {
     pub(super) fn store_chunk(
         &self,
         local: Option<&PoolLocal>,
+        work: Option<&LocalWork>,
         kind: PoolKind,
         fut: FutureRec<'_>,
         chunk: u32,
         outcome: Result<Value, Arc<Exception>>,
     ) {
         let ok = outcome.is_ok();
-        let value = match outcome {
-            Ok(v) => Value::tuple(vec![Value::Bool(true), v]),
-            Err(e) => Value::tuple(vec![Value::Bool(false), Value::Exception(e)]),
-        };
         if kind.processes {
+            let value = match outcome {
+                Ok(v) => Value::tuple(vec![Value::Bool(true), v]),
+                Err(e) => Value::tuple(vec![Value::Bool(false), Value::Exception(e)]),
+            };
             let bytes = match wire::encode(&value, Span::default()) {
                 Ok(b) => b,
                 Err(Unwind::Raise(e)) => {
@@ -288,11 +309,14 @@ impl ActorWorld {
                     return;
                 }
             }
-        } else if let Some(l) = local {
-            l.with(&l.results, |r| r.insert((fut.id, chunk), value));
+        } else if let Some(w) = work {
+            w.store(chunk, outcome, now_ns());
         }
         let completed = fut.chunk_done(chunk, ok);
-        if let Some(pool) = fut.pool() {
+        if kind.processes
+            && let Some(pool) = fut.pool()
+        {
+            // Only a process pool has a callback thread to tell.
             PoolRec::of(&self.rt.arena, pool).bump_done();
         }
         if kind.processes || !completed {
@@ -355,24 +379,32 @@ impl ActorWorld {
     }
 
     /// A chunk's stored outcome: `Ok(list of results)` or `Err(exception)`.
+    /// `work` is the record's [`LocalWork`] for a thread pool, `None` for a process pool.
     pub(super) fn chunk_outcome(
         &self,
-        local: Option<&PoolLocal>,
+        work: Option<&LocalWork>,
         fut: FutureRec<'_>,
         chunk: u32,
-    ) -> Option<Result<Value, Arc<Exception>>> {
-        let kind = kind_of(&self.rt.arena, fut.pool()?);
-        let v = if kind.processes {
-            let bytes = blobs::load(&self.rt.arena, fut.chunk_blob(chunk)?);
-            wire::decode(&bytes).ok()?
-        } else {
-            local?.with(&local?.results, |r| r.get(&(fut.id, chunk)).cloned())?
+    ) -> Option<ChunkOutcome> {
+        if let Some(w) = work {
+            return w.outcome(chunk);
+        }
+        let bytes = blobs::load(&self.rt.arena, fut.chunk_blob(chunk)?);
+        let Value::Tuple(t) = wire::decode(&bytes).ok()? else {
+            return None;
         };
-        let Value::Tuple(t) = v else { return None };
         match (&t[0], &t[1]) {
             (Value::Bool(true), v) => Some(Ok(v.clone())),
             (_, Value::Exception(e)) => Some(Err(e.clone())),
             _ => None,
+        }
+    }
+
+    /// When chunk `chunk` completed (0 while it has not); `work` as for `chunk_outcome`.
+    pub(super) fn chunk_stamp(work: Option<&LocalWork>, fut: &FutureRec<'_>, chunk: u32) -> u64 {
+        match work {
+            Some(w) => w.stamp(chunk),
+            None => fut.chunk_stamp(chunk),
         }
     }
 
@@ -382,18 +414,20 @@ impl ActorWorld {
         &self,
         local: Option<&PoolLocal>,
         fut: FutureRec<'_>,
-    ) -> Option<Result<Value, Arc<Exception>>> {
+    ) -> Option<ChunkOutcome> {
+        let work = local.and_then(|l| l.work(fut.id));
+        let work = work.as_deref();
         if let Some(c) = fut.failed_chunk()
             && matches!(fut.mode(), Mode::Apply | Mode::Map)
         {
-            return match self.chunk_outcome(local, fut, c)? {
+            return match self.chunk_outcome(work, fut, c)? {
                 Err(e) => Some(Err(e)),
                 Ok(_) => None,
             };
         }
         let mut all = Vec::new();
         for c in 0..fut.chunks() as u32 {
-            match self.chunk_outcome(local, fut, c)? {
+            match self.chunk_outcome(work, fut, c)? {
                 Ok(Value::List(l)) => all.extend(l.lock().iter().cloned()),
                 Ok(_) => {}
                 Err(e) => return Some(Err(e)),
@@ -422,7 +456,7 @@ impl ActorWorld {
                 msg: BROKEN_RUNNING.to_string(),
                 span: Span::default(),
             });
-            self.store_chunk(None, kind, fut, t.chunk, Err(e));
+            self.store_chunk(None, None, kind, fut, t.chunk, Err(e));
         }
     }
 }
