@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{cpu_self_and_children, cpu_thread, median, percentile, timed};
+use common::{cpu_self_and_children, cpu_thread, median, percentile, show_cpython, timed};
 use interp::checker::run_record::{RunEnd, RunRecord};
 use interp::engine::run::{RunSettings, run_scenario};
 use interp::plan::ir::Program;
@@ -80,39 +80,10 @@ fn lock_loop(n: u64) -> String {
     )
 }
 
-/// CPython's figures from `benches/python/NAME.py` (the numbers on its last stdout
-/// line), medians over `REPS`, if python3 is available.
+/// CPython's figures from `benches/python/NAME.py`, medians over `REPS` (see
+/// `common::cpython`).
 fn cpython(name: &str, args: &[&str]) -> Option<Vec<f64>> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("benches/python/{name}.py"));
-    let mut reps = Vec::new();
-    for _ in 0..REPS {
-        let out = Command::new("python3")
-            .arg(&script)
-            .args(args)
-            .output()
-            .ok()?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        let nums: Vec<f64> = text
-            .lines()
-            .last()?
-            .split_whitespace()
-            .filter_map(|x| x.parse().ok())
-            .collect();
-        reps.push(nums);
-    }
-    let n = reps.first()?.len();
-    Some(
-        (0..n)
-            .map(|i| median(&mut reps.iter().map(|r| r[i]).collect::<Vec<_>>()))
-            .collect(),
-    )
-}
-
-fn show_cpython(what: &str, v: Option<Vec<f64>>) {
-    match v {
-        Some(v) => println!("  CPython {what}: {v:.1?}"),
-        None => println!("  CPython {what}: (python3 not available)"),
-    }
+    common::cpython(name, args, REPS)
 }
 
 /// Issue 3: `with lock: v += 1` in 2 threads.

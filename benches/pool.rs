@@ -1,7 +1,11 @@
-//! `pool.map` over 10,000 trivial tasks on 4 workers, as processes (`Pool(4)`) and as
-//! threads (`ThreadPool(4)`, and `ThreadPoolExecutor(4)`: one task per item), timed inside the scenario (the pool's creation and the map,
-//! not the run's fork and teardown). Prints the median tasks/s of 5 runs.
-//! `cargo bench --bench pool`.
+//! Issue 6: `map` of a trivial function over 10,000 items on 4 workers, as processes
+//! (`Pool(4)`) and as threads (`ThreadPool(4)`, and `ThreadPoolExecutor(4)`: one task
+//! per item), timed inside the scenario (the pool's creation and the map, not the run's
+//! fork and teardown). Prints the median tasks/s of `RUNS` runs, then CPython's figures
+//! for the same code (`benches/python/pool_map.py`, when python3 is on PATH) and the
+//! ratios. `cargo bench --bench pool`.
+
+mod common;
 
 use std::time::Instant;
 
@@ -28,8 +32,8 @@ fn scenario(ctor: &str, import: &str, finish: &str) -> String {
     )
 }
 
-/// Median seconds of the timed section over the runs.
-fn bench(name: &str, text: &str) {
+/// Runs the scenario; prints and returns the median tasks/s of the timed section.
+fn bench(name: &str, text: &str) -> f64 {
     let path = std::env::temp_dir().join(format!("pool-bench-{}-{name}.scn", std::process::id()));
     std::fs::write(&path, text).unwrap();
     let program = match load(&path, false) {
@@ -47,44 +51,57 @@ fn bench(name: &str, text: &str) {
             .and_then(|w| w.parse().ok())
             .unwrap_or(f64::NAN);
         assert_eq!(words.next(), Some(&*TASKS.to_string()), "{text}");
+        assert_eq!(words.next(), Some(&*TASKS.to_string()), "{text}");
         secs.push(t);
     })
     .unwrap();
     let _ = std::fs::remove_file(&path);
-    secs.sort_by(f64::total_cmp);
-    let median = secs[secs.len() / 2];
+    let median = common::median(&mut secs);
+    let rate = TASKS as f64 / median;
     println!(
-        "{name:<24} {:>10.0} tasks/s  (median map {:.1} ms over {} runs, {:.2} s in all)",
-        TASKS as f64 / median,
+        "{name:<26} {rate:>10.0} tasks/s  (median {:.2} ms over {} runs, {:.2} s in all)",
         median * 1e3,
         secs.len(),
         started.elapsed().as_secs_f64()
     );
+    rate
 }
 
 fn main() {
-    bench(
-        "Pool(4).map",
-        &scenario(
-            "Pool",
-            "from multiprocessing import Pool",
-            "pool.close(); pool.join()",
+    let pools = [
+        (
+            "Pool(4).map",
+            scenario(
+                "Pool",
+                "from multiprocessing import Pool",
+                "pool.close(); pool.join()",
+            ),
         ),
-    );
-    bench(
-        "ThreadPool(4).map",
-        &scenario(
-            "ThreadPool",
-            "from multiprocessing.pool import ThreadPool",
-            "pool.close(); pool.join()",
+        (
+            "ThreadPool(4).map",
+            scenario(
+                "ThreadPool",
+                "from multiprocessing.pool import ThreadPool",
+                "pool.close(); pool.join()",
+            ),
         ),
-    );
-    bench(
-        "ThreadPoolExecutor(4).map",
-        &scenario(
-            "ThreadPoolExecutor",
-            "from concurrent.futures import ThreadPoolExecutor",
-            "pool.shutdown()",
+        (
+            "ThreadPoolExecutor(4).map",
+            scenario(
+                "ThreadPoolExecutor",
+                "from concurrent.futures import ThreadPoolExecutor",
+                "pool.shutdown()",
+            ),
         ),
-    );
+    ];
+    println!("issue 6: map over {TASKS} trivial tasks on 4 workers (pool creation + map)");
+    let ours: Vec<f64> = pools.iter().map(|(name, text)| bench(name, text)).collect();
+    // The script takes the median of RUNS repetitions of each pool itself.
+    let py = common::cpython("pool_map", &[&RUNS.to_string()], 1);
+    common::show_cpython("tasks/s (Pool, ThreadPool, ThreadPoolExecutor)", py.clone());
+    if let Some(py) = py.filter(|v| v.len() == ours.len()) {
+        for ((name, _), (us, them)) in pools.iter().zip(ours.iter().zip(&py)) {
+            println!("  {name:<26} interp / CPython = {:.1}x", us / them);
+        }
+    }
 }

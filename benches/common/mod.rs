@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each bench uses a different subset
 
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The median of `v` (sorted in place).
@@ -63,4 +65,41 @@ pub fn median_ms(n: usize, cpu: fn() -> Duration, mut f: impl FnMut()) -> (f64, 
         cpus.push(c.as_secs_f64() * 1e3);
     }
     (median(&mut walls), median(&mut cpus))
+}
+
+/// CPython's figures from `benches/python/NAME.py`: the numbers on the last line of its
+/// stdout, each the median over `reps` runs of the script; `None` if python3 is not
+/// available (or the script printed nothing).
+pub fn cpython(name: &str, args: &[&str], reps: usize) -> Option<Vec<f64>> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("benches/python/{name}.py"));
+    let mut runs = Vec::new();
+    for _ in 0..reps {
+        let out = Command::new("python3")
+            .arg(&script)
+            .args(args)
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let nums: Vec<f64> = text
+            .lines()
+            .last()?
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        runs.push(nums);
+    }
+    let n = runs.first()?.len();
+    Some(
+        (0..n)
+            .map(|i| median(&mut runs.iter().map(|r| r[i]).collect::<Vec<_>>()))
+            .collect(),
+    )
+}
+
+/// Prints CPython's figures from `cpython`.
+pub fn show_cpython(what: &str, v: Option<Vec<f64>>) {
+    match v {
+        Some(v) => println!("  CPython {what}: {v:.1?}"),
+        None => println!("  CPython {what}: (python3 not available)"),
+    }
 }

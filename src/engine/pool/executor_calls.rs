@@ -144,9 +144,16 @@ impl ActorWorld {
             .map(|v| crate::core::iter::to_vec(v, span))
             .collect::<Res<Vec<_>>>()?;
         let n = lists.iter().map(Vec::len).min().unwrap_or(0);
-        let items: Vec<Value> = (0..n)
-            .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
-            .collect();
+        // One iterable: each item is the call's one argument (no tuple to build per item
+        // and unpack per call).
+        let star = lists.len() != 1;
+        let items: Vec<Value> = if star {
+            (0..n)
+                .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
+                .collect()
+        } else {
+            lists.into_iter().next().unwrap_or_default()
+        };
         let timeout = match args.kw.iter().find(|(k, _)| &**k == "timeout") {
             Some((_, Value::None)) | None => None,
             Some((_, v)) => Some(arg::float(v, span)?),
@@ -164,7 +171,7 @@ impl ActorWorld {
                 mode: Mode::ExecMap,
                 func,
                 items,
-                star: true,
+                star,
                 kwargs: Value::None,
                 chunksize,
                 callbacks: Vec::new(),
