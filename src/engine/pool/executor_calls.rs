@@ -187,12 +187,20 @@ impl ActorWorld {
             if !fut.wait_until(&self.ctx(), deadline, span, done) {
                 return Err(Unwind::raise(ExcType::TimeoutError, "", span));
             }
-            match self.chunk_outcome(work, fut, c) {
-                Some(Ok(Value::List(l))) => out.extend(l.lock().iter().cloned()),
-                Some(Err(e)) => return Err(Unwind::Raise(e)),
-                _ => {}
+            let failed = self.with_chunk(work, fut, c, |o| match o {
+                Ok(v) => {
+                    out.extend_from_slice(v);
+                    None
+                }
+                Err(e) => Some(e.clone()),
+            });
+            if let Some(Some(e)) = failed {
+                return Err(Unwind::Raise(e));
             }
         }
+        // Every chunk ran and no handle to the record escapes: drop its calls and
+        // outcomes (a loop of maps would otherwise keep all of them for the run).
+        local.with(&local.works, |w| w.remove(&id));
         Ok(Value::list(out))
     }
 }

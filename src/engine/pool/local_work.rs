@@ -13,8 +13,8 @@ use std::sync::{Arc, OnceLock};
 use crate::core::value::{Exception, Value};
 use crate::plan::ir::Kw;
 
-/// A chunk's outcome: the list of its calls' results, or the exception one raised.
-pub type ChunkOutcome = Result<Value, Arc<Exception>>;
+/// A chunk's outcome: its calls' results, or the exception one raised.
+pub type ChunkOutcome = Result<Vec<Value>, Arc<Exception>>;
 
 /// The calls of one record and their outcomes.
 pub struct LocalWork {
@@ -79,8 +79,8 @@ impl LocalWork {
     }
 
     /// Chunk `chunk`'s outcome, once stored.
-    pub fn outcome(&self, chunk: u32) -> Option<ChunkOutcome> {
-        self.slots.get(chunk as usize)?.outcome.get().cloned()
+    pub fn outcome(&self, chunk: u32) -> Option<&ChunkOutcome> {
+        self.slots.get(chunk as usize)?.outcome.get()
     }
 }
 
@@ -97,12 +97,12 @@ mod tests {
         assert!(w.chunk_items(3).is_empty());
         assert_eq!(w.stamp(1), 0);
         assert!(w.outcome(1).is_none());
-        w.store(1, Ok(Value::Int(9)), 5);
-        w.store(1, Ok(Value::Int(10)), 6);
-        assert!(matches!(w.outcome(1), Some(Ok(Value::Int(9)))));
+        w.store(1, Ok(vec![Value::Int(9)]), 5);
+        w.store(1, Ok(vec![Value::Int(10)]), 6);
+        assert!(matches!(w.outcome(1), Some(Ok(v)) if matches!(v[..], [Value::Int(9)])));
         assert_eq!(w.stamp(1), 5);
         // Out of range: ignored, never a panic.
-        w.store(9, Ok(Value::None), 1);
+        w.store(9, Ok(Vec::new()), 1);
         assert_eq!(w.stamp(9), 0);
     }
 }

@@ -251,7 +251,7 @@ impl ActorWorld {
                     span,
                 )?;
                 if m == Method::Apply {
-                    return self.async_get(id, None, span);
+                    return self.sync_get(&local, id, span);
                 }
                 Ok(result(id, HandleKind::AsyncResult))
             }
@@ -288,7 +288,7 @@ impl ActorWorld {
                 if is_async {
                     return Ok(result(id, HandleKind::AsyncResult));
                 }
-                self.async_get(id, None, span)
+                self.sync_get(&local, id, span)
             }
             Method::Imap | Method::ImapUnordered => {
                 running()?;
@@ -348,6 +348,16 @@ impl ActorWorld {
                 Err(no_method(h, m, span))
             }
         }
+    }
+
+    /// The result of a blocking `apply`/`map`. No handle to its record escapes, so once
+    /// every chunk ran (a success) a thread pool's calls and outcomes for it are dropped
+    /// (a loop of maps would otherwise keep every argument and result of the run). After
+    /// a failure, chunks may still be queued: they run, as in CPython, and need them.
+    pub(super) fn sync_get(&self, local: &PoolLocal, id: ResId, span: Span) -> Res<Value> {
+        let out = self.async_get(id, None, span)?;
+        local.with(&local.works, |w| w.remove(&id));
+        Ok(out)
     }
 
     /// `terminate()`: no task starts any more; process workers are killed (SIGTERM),

@@ -164,10 +164,12 @@ impl ActorWorld {
                     local.with(&local.imap, |m| m.insert(id, pos.clone()));
                     return Err(Unwind::raise(ExcType::MpTimeoutError, "", span));
                 }
-                match self.chunk_outcome(work, fut, chunk) {
-                    Some(Ok(Value::List(l))) => {
-                        let l = l.lock();
-                        let v = l.get(pos.next % chunksize).cloned().unwrap_or(Value::None);
+                let at = pos.next % chunksize;
+                match self.with_chunk(work, fut, chunk, |o| match o {
+                    Ok(v) => Ok(v.get(at).cloned().unwrap_or(Value::None)),
+                    Err(e) => Err(e.clone()),
+                }) {
+                    Some(Ok(v)) => {
                         pos.next += 1;
                         break Some(Ok(v));
                     }
@@ -175,7 +177,7 @@ impl ActorWorld {
                         pos.next = (chunk as usize + 1) * chunksize;
                         break Some(Err(Value::Exception(e)));
                     }
-                    _ => break None,
+                    None => break None,
                 }
             }
             if pos.consumed.len() >= fut.chunks() {
@@ -192,11 +194,11 @@ impl ActorWorld {
             }
             let Some(c) = unconsumed(&fut) else { continue };
             pos.consumed.push(c);
-            match self.chunk_outcome(work, fut, c) {
-                Some(Ok(Value::List(l))) => pos.buffer.extend(l.lock().iter().cloned().map(Ok)),
-                Some(Err(e)) => pos.buffer.push_back(Err(Value::Exception(e))),
-                _ => {}
-            }
+            let buffer = &mut pos.buffer;
+            self.with_chunk(work, fut, c, |o| match o {
+                Ok(v) => buffer.extend(v.iter().cloned().map(Ok)),
+                Err(e) => buffer.push_back(Err(Value::Exception(e.clone()))),
+            });
         };
         local.with(&local.imap, |m| m.insert(id, pos));
         match item {

@@ -222,7 +222,7 @@ impl ActorWorld {
     }
 
     /// Runs a process pool's chunk from its encoded body.
-    fn run_encoded(&self, blob: blobs::Blob) -> Res<Value> {
+    fn run_encoded(&self, blob: blobs::Blob) -> Res<Vec<Value>> {
         let span = Span::default();
         let bytes = blobs::load(&self.rt.arena, blob);
         let body = wire::decode(&bytes).map_err(|e| {
@@ -233,7 +233,7 @@ impl ActorWorld {
             )
         })?;
         let Value::Tuple(parts) = body else {
-            return Ok(Value::list(Vec::new()));
+            return Ok(Vec::new());
         };
         let items = crate::core::iter::to_vec(&parts[2], span)?;
         let mut kw = Vec::new();
@@ -254,7 +254,7 @@ impl ActorWorld {
         star: bool,
         items: &[Value],
         kw: &[(Kw, Value)],
-    ) -> Res<Value> {
+    ) -> Res<Vec<Value>> {
         let span = Span::default();
         let mut interp = Interp::new(&self.rt.program, &self.rt.globals, self);
         let mut out = Vec::with_capacity(items.len());
@@ -273,7 +273,7 @@ impl ActorWorld {
                 span,
             )?);
         }
-        Ok(Value::list(out))
+        Ok(out)
     }
 
     /// Stores a chunk's outcome where the pool's waiters read it and completes the
@@ -285,12 +285,12 @@ impl ActorWorld {
         kind: PoolKind,
         fut: FutureRec<'_>,
         chunk: u32,
-        outcome: Result<Value, Arc<Exception>>,
+        outcome: ChunkOutcome,
     ) {
         let ok = outcome.is_ok();
         if kind.processes {
             let value = match outcome {
-                Ok(v) => Value::tuple(vec![Value::Bool(true), v]),
+                Ok(v) => Value::tuple(vec![Value::Bool(true), Value::list(v)]),
                 Err(e) => Value::tuple(vec![Value::Bool(false), Value::Exception(e)]),
             };
             let bytes = match wire::encode(&value, Span::default()) {
@@ -378,29 +378,34 @@ impl ActorWorld {
         }
     }
 
-    /// A chunk's stored outcome: `Ok(list of results)` or `Err(exception)`.
-    /// `work` is the record's [`LocalWork`] for a thread pool, `None` for a process pool.
-    pub(super) fn chunk_outcome(
+    /// Calls `f` with a chunk's stored outcome (its results, or the exception), if it
+    /// has one. `work` is the record's [`LocalWork`] for a thread pool (read in place:
+    /// no copy of the results), `None` for a process pool (decoded from the arena).
+    pub(super) fn with_chunk<R>(
         &self,
         work: Option<&LocalWork>,
         fut: FutureRec<'_>,
         chunk: u32,
-    ) -> Option<ChunkOutcome> {
+        f: impl FnOnce(Result<&[Value], &Arc<Exception>>) -> R,
+    ) -> Option<R> {
         if let Some(w) = work {
-            return w.outcome(chunk);
+            return Some(match w.outcome(chunk)? {
+                Ok(v) => f(Ok(v)),
+                Err(e) => f(Err(e)),
+            });
         }
         let bytes = blobs::load(&self.rt.arena, fut.chunk_blob(chunk)?);
         let Value::Tuple(t) = wire::decode(&bytes).ok()? else {
             return None;
         };
         match (&t[0], &t[1]) {
-            (Value::Bool(true), v) => Some(Ok(v.clone())),
-            (_, Value::Exception(e)) => Some(Err(e.clone())),
+            (Value::Bool(true), Value::List(l)) => Some(f(Ok(&l.lock()))),
+            (_, Value::Exception(e)) => Some(f(Err(e))),
             _ => None,
         }
     }
 
-    /// When chunk `chunk` completed (0 while it has not); `work` as for `chunk_outcome`.
+    /// When chunk `chunk` completed (0 while it has not); `work` as for `with_chunk`.
     pub(super) fn chunk_stamp(work: Option<&LocalWork>, fut: &FutureRec<'_>, chunk: u32) -> u64 {
         match work {
             Some(w) => w.stamp(chunk),
@@ -414,23 +419,27 @@ impl ActorWorld {
         &self,
         local: Option<&PoolLocal>,
         fut: FutureRec<'_>,
-    ) -> Option<ChunkOutcome> {
+    ) -> Option<Result<Value, Arc<Exception>>> {
         let work = local.and_then(|l| l.work(fut.id));
         let work = work.as_deref();
         if let Some(c) = fut.failed_chunk()
             && matches!(fut.mode(), Mode::Apply | Mode::Map)
         {
-            return match self.chunk_outcome(work, fut, c)? {
-                Err(e) => Some(Err(e)),
-                Ok(_) => None,
-            };
+            return self
+                .with_chunk(work, fut, c, |o| o.err().cloned())?
+                .map(Err);
         }
-        let mut all = Vec::new();
+        let mut all = Vec::with_capacity(fut.items());
         for c in 0..fut.chunks() as u32 {
-            match self.chunk_outcome(work, fut, c)? {
-                Ok(Value::List(l)) => all.extend(l.lock().iter().cloned()),
-                Ok(_) => {}
-                Err(e) => return Some(Err(e)),
+            let failed = self.with_chunk(work, fut, c, |o| match o {
+                Ok(v) => {
+                    all.extend_from_slice(v);
+                    None
+                }
+                Err(e) => Some(e.clone()),
+            })?;
+            if let Some(e) = failed {
+                return Some(Err(e));
             }
         }
         if fut.mode() == Mode::Apply {
