@@ -147,23 +147,24 @@ impl ActorWorld {
 
     /// The argument-less `acquire()` / `release()` of a Lock, RLock, Condition or
     /// Semaphore (what `with` calls): blocking, no timeout, one unit. Only for calls
-    /// [`is_bare_sync_call`] accepts; it gives what [`sync_method`](Self::sync_method)
-    /// would.
+    /// [`is_bare_sync_call`] accepts; it does what [`sync_method`](Self::sync_method)
+    /// would, and gives `acquire()`'s result (`true` for a release). A `bool` comes back
+    /// in a register, where a `Value` would go through memory.
     #[inline]
-    pub(crate) fn bare_sync_call(&self, h: Handle, m: Method, span: Span) -> Res<Value> {
+    pub(crate) fn bare_sync_call(&self, h: Handle, m: Method, span: Span) -> Res<bool> {
         let ctx = self.ctx();
         let released = match (h.kind, m) {
             (HandleKind::Lock { .. }, Method::Acquire) => {
-                return Ok(Value::Bool(Lock(h.id).acquire(&ctx, true, None, span)));
+                return Ok(Lock(h.id).acquire(&ctx, true, None, span));
             }
             (HandleKind::RLock { .. }, Method::Acquire) => {
-                return Ok(Value::Bool(RLock(h.id).acquire(&ctx, true, None, span)));
+                return Ok(RLock(h.id).acquire(&ctx, true, None, span));
             }
             (HandleKind::Semaphore { .. }, Method::Acquire) => {
-                return Ok(Value::Bool(Semaphore(h.id).acquire(&ctx, true, None, span)));
+                return Ok(Semaphore(h.id).acquire(&ctx, true, None, span));
             }
             (HandleKind::Condition { .. }, Method::Acquire) => {
-                return Ok(Value::Bool(Condition(h.id).acquire(&ctx, true, None, span)));
+                return Ok(Condition(h.id).acquire(&ctx, true, None, span));
             }
             (HandleKind::Lock { .. }, Method::Release) => Lock(h.id).release(&ctx),
             (HandleKind::RLock { .. }, Method::Release) => RLock(h.id).release(&ctx),
@@ -172,7 +173,7 @@ impl ActorWorld {
             _ => return Err(no_method(h, m, span)),
         };
         match released {
-            Ok(()) => Ok(Value::None),
+            Ok(()) => Ok(true),
             Err(e) => Err(self.sync_err(e, is_mp(h.kind), span)),
         }
     }
