@@ -61,6 +61,16 @@ pub trait World {
         span: Span,
     ) -> Res<Value>;
 
+    /// `with` on a Lock, RLock, Condition or Semaphore: its argument-less `acquire()`
+    /// (`m` = `Method::Acquire`, on entering) or `release()` (`Method::Release`, on
+    /// exiting). The same call as `call_method(cx, recv, m, Args::default(), span)`,
+    /// whose result is always `True` or `None` and is dropped here, so a backend can
+    /// skip building it: this is the hottest call of a lock loop.
+    fn with_sync(&self, cx: &mut dyn Caller, recv: Handle, m: Method, span: Span) -> Res<()> {
+        self.call_method(cx, recv, m, Args::default(), span)
+            .map(|_| ())
+    }
+
     fn get_attr(&self, recv: Handle, attr: Attr, span: Span) -> Res<Value>;
 
     fn set_attr(&self, recv: Handle, attr: Attr, value: Value, span: Span) -> Res<()>;

@@ -17,6 +17,7 @@ use crate::core::world::{Args, Caller, World};
 use crate::engine::run_event::RunEvent;
 use crate::engine::runtime::Runtime;
 use crate::engine::stress::{SHARED_OP, TICK};
+use crate::engine::sync_calls::is_bare_sync_call;
 use crate::syntax::span::Span;
 
 pub struct ActorWorld {
@@ -60,10 +61,30 @@ impl World for ActorWorld {
         args: Args,
         span: Span,
     ) -> Res<Value> {
+        if !self.rt.stress && is_bare_sync_call(recv, m, &args) {
+            // `with lock`, `lock.acquire()`, `lock.release()`: no arguments to read, no
+            // generic dispatch, the result written once (same primitives and errors as
+            // the general path).
+            // Both vectors are empty and unallocated (checked): dropping them would
+            // free nothing, but costs an out-of-line call per lock operation.
+            std::mem::forget(args);
+            return self.bare_sync_call(recv, m, span).map(|got| match m {
+                Method::Acquire => Value::Bool(got),
+                _ => Value::None,
+            });
+        }
         self.perturb(SHARED_OP);
         let r = self.dispatch_method(cx, recv, m, args, span);
         self.perturb(SHARED_OP);
         r
+    }
+
+    fn with_sync(&self, cx: &mut dyn Caller, recv: Handle, m: Method, span: Span) -> Res<()> {
+        if !self.rt.stress && is_bare_sync_call(recv, m, &Args::default()) {
+            return self.bare_sync_call(recv, m, span).map(|_| ());
+        }
+        self.call_method(cx, recv, m, Args::default(), span)
+            .map(|_| ())
     }
 
     fn get_attr(&self, recv: Handle, attr: Attr, span: Span) -> Res<Value> {

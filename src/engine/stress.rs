@@ -36,10 +36,15 @@ pub(crate) const SHARED_OP: Strength = Strength {
 
 impl ActorWorld {
     /// Perturbs the schedule when the run is stressed; nothing otherwise.
+    #[inline]
     pub(crate) fn perturb(&self, s: Strength) {
-        if !self.rt.stress {
-            return;
+        if self.rt.stress {
+            self.perturb_now(s);
         }
+    }
+
+    #[cold]
+    fn perturb_now(&self, s: Strength) {
         let (roll, pause) = {
             let mut rng = self.rng.borrow_mut();
             (

@@ -20,6 +20,7 @@ use crate::engine::sync::timeout_arg;
 use crate::syntax::span::Span;
 
 impl ActorWorld {
+    #[cold]
     fn sync_err(&self, e: SyncError, mp: bool, span: Span) -> Unwind {
         match e {
             SyncError::Cap(cap) => self.cap_unwind(&cap.to_string(), span),
@@ -142,6 +143,39 @@ impl ActorWorld {
                 .set_link(Some(self.rt.process_actor()));
         }
         Ok(Value::Handle(Handle { kind, id }))
+    }
+
+    /// The argument-less `acquire()` / `release()` of a Lock, RLock, Condition or
+    /// Semaphore (what `with` calls): blocking, no timeout, one unit. Only for calls
+    /// [`is_bare_sync_call`] accepts; it does what [`sync_method`](Self::sync_method)
+    /// would, and gives `acquire()`'s result (`true` for a release). A `bool` comes back
+    /// in a register, where a `Value` would go through memory.
+    #[inline]
+    pub(crate) fn bare_sync_call(&self, h: Handle, m: Method, span: Span) -> Res<bool> {
+        let ctx = self.ctx();
+        let released = match (h.kind, m) {
+            (HandleKind::Lock { .. }, Method::Acquire) => {
+                return Ok(Lock(h.id).acquire(&ctx, true, None, span));
+            }
+            (HandleKind::RLock { .. }, Method::Acquire) => {
+                return Ok(RLock(h.id).acquire(&ctx, true, None, span));
+            }
+            (HandleKind::Semaphore { .. }, Method::Acquire) => {
+                return Ok(Semaphore(h.id).acquire(&ctx, true, None, span));
+            }
+            (HandleKind::Condition { .. }, Method::Acquire) => {
+                return Ok(Condition(h.id).acquire(&ctx, true, None, span));
+            }
+            (HandleKind::Lock { .. }, Method::Release) => Lock(h.id).release(&ctx),
+            (HandleKind::RLock { .. }, Method::Release) => RLock(h.id).release(&ctx),
+            (HandleKind::Semaphore { .. }, Method::Release) => Semaphore(h.id).release(&ctx, 1),
+            (HandleKind::Condition { .. }, Method::Release) => Condition(h.id).release(&ctx),
+            _ => return Err(no_method(h, m, span)),
+        };
+        match released {
+            Ok(()) => Ok(true),
+            Err(e) => Err(self.sync_err(e, is_mp(h.kind), span)),
+        }
     }
 
     pub(crate) fn sync_method(
@@ -390,6 +424,24 @@ impl ActorWorld {
         };
         r.map_err(|e| self.sync_err(e, true, span))
     }
+}
+
+/// An argument-less `acquire()` or `release()` on a Lock, RLock, Condition or
+/// Semaphore: what [`ActorWorld::bare_sync_call`] takes. The argument vectors must not
+/// even be allocated (as `Args::default()` and an empty call's are), so that the caller
+/// may skip dropping them.
+#[inline]
+pub(crate) fn is_bare_sync_call(h: Handle, m: Method, args: &Args) -> bool {
+    matches!(m, Method::Acquire | Method::Release)
+        && matches!(
+            h.kind,
+            HandleKind::Lock { .. }
+                | HandleKind::RLock { .. }
+                | HandleKind::Condition { .. }
+                | HandleKind::Semaphore { .. }
+        )
+        && args.pos.capacity() == 0
+        && args.kw.capacity() == 0
 }
 
 fn is_mp(kind: HandleKind) -> bool {

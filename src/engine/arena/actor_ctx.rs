@@ -14,6 +14,7 @@ pub struct ActorCtx<'a> {
 
 impl ActorCtx<'_> {
     /// This actor's slot.
+    #[inline]
     pub fn slot(&self) -> &ActorSlot {
         self.arena.actor(self.actor)
     }
@@ -34,6 +35,7 @@ impl WaitRecorder for ActorCtx<'_> {
         slot.set_wait(None);
     }
 
+    #[inline]
     fn progress(&self) {
         self.slot().bump_progress();
     }

@@ -294,6 +294,7 @@ impl ActorSlot {
 
     /// Only the actor itself bumps its counter, so a plain load and store suffice (no
     /// locked read-modify-write on the hot path).
+    #[inline]
     pub fn bump_progress(&self) {
         let n = self.progress.load(Ordering::Relaxed);
         self.progress.store(n.wrapping_add(1), Ordering::Relaxed);

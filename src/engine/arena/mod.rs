@@ -103,6 +103,7 @@ impl Arena {
 
     /// The slot of actor `id`. Panics if `id` is beyond the cap (an engine bug: ids
     /// only come from `alloc_actor`).
+    #[inline]
     pub fn actor(&self, id: ActorId) -> &ActorSlot {
         assert!(id < self.caps.actors, "actor id {id} out of range");
         // SAFETY: in range (checked above) of the actor area, which is aligned for
@@ -113,6 +114,7 @@ impl Arena {
     }
 
     /// The record of resource `id`. Panics if `id` is beyond the cap (an engine bug).
+    #[inline]
     pub fn res(&self, id: ResId) -> &ResRecord {
         assert!(id < self.caps.resources, "resource id {id} out of range");
         // SAFETY: as for `actor`, over the resource area.

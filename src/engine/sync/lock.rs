@@ -20,7 +20,9 @@ use crate::syntax::span::Span;
 pub struct Lock(pub ResId);
 
 /// Acquires the mutex in `word` of record `res`, recording a `LockAcquire` wait if it
-/// has to sleep. Shared by Lock, RLock and Condition's re-acquire.
+/// has to sleep. Shared by Lock, RLock and Condition's re-acquire. The uncontended case
+/// is one CAS, inlined into the caller.
+#[inline]
 pub(super) fn acquire_word(
     ctx: &ActorCtx<'_>,
     res: ResId,
@@ -28,13 +30,18 @@ pub(super) fn acquire_word(
     timeout: Option<Duration>,
     span: Span,
 ) -> bool {
+    futex::mutex_try_lock(&ctx.arena.res(res).word[0])
+        || (blocking && acquire_word_contended(ctx, res, timeout, span))
+}
+
+#[cold]
+fn acquire_word_contended(
+    ctx: &ActorCtx<'_>,
+    res: ResId,
+    timeout: Option<Duration>,
+    span: Span,
+) -> bool {
     let word = &ctx.arena.res(res).word[0];
-    if futex::mutex_try_lock(word) {
-        return true;
-    }
-    if !blocking {
-        return false;
-    }
     let mut blocked = false;
     let got = futex::mutex_lock(word, futex::deadline_after(timeout), || {
         blocked = true;
@@ -59,6 +66,7 @@ impl Lock {
     }
 
     /// `acquire(blocking, timeout)`: true if acquired.
+    #[inline]
     pub fn acquire(
         self,
         ctx: &ActorCtx<'_>,
@@ -77,6 +85,7 @@ impl Lock {
     }
 
     /// `release()`, from any thread or process.
+    #[inline]
     pub fn release(self, ctx: &ActorCtx<'_>) -> Result<(), SyncError> {
         let rec = ctx.arena.res(self.0);
         if !futex::mutex_is_locked(&rec.word[0]) {

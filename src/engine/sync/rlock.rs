@@ -25,6 +25,7 @@ impl RLock {
     }
 
     /// `acquire(blocking, timeout)`: re-entrant for the owner.
+    #[inline]
     pub fn acquire(
         self,
         ctx: &ActorCtx<'_>,
@@ -48,6 +49,7 @@ impl RLock {
     }
 
     /// `release()`: only the owner may release.
+    #[inline]
     pub fn release(self, ctx: &ActorCtx<'_>) -> Result<(), SyncError> {
         let rec = ctx.arena.res(self.0);
         if rec.owner() != Some(ctx.actor) {

@@ -52,6 +52,7 @@ impl Semaphore {
     }
 
     /// `acquire(blocking, timeout)`: true if a unit was taken.
+    #[inline]
     pub fn acquire(
         self,
         ctx: &ActorCtx<'_>,
@@ -108,6 +109,7 @@ impl Semaphore {
     }
 
     /// `release(n)`.
+    #[inline]
     pub fn release(self, ctx: &ActorCtx<'_>, n: i64) -> Result<(), SyncError> {
         if n < 1 {
             return Err(SyncError::ReleaseCount);
