@@ -4,7 +4,11 @@
 //! process's globals are shared with the other threads of the process. Statements are in
 //! `exec.rs`, expressions in `eval.rs`, argument binding in `call.rs`.
 
+use std::rc::Rc;
 use std::sync::Arc;
+
+use crate::core::code::{self, Block};
+use crate::core::exec::Ctl;
 
 use crate::core::globals::Globals;
 use crate::core::value::{Exception, Res, Unwind, Value};
@@ -24,12 +28,16 @@ pub struct Interp<'a> {
     pub(crate) depth: u32,
     /// Exceptions being handled (innermost last), for a bare `raise`.
     pub(crate) handling: Vec<Arc<Exception>>,
+    /// Function bodies prepared for execution, by `FuncId`, each on its first call.
+    bodies: Vec<Option<Rc<Block<'a>>>>,
 }
 
 /// One function activation's locals.
 pub(crate) struct Frame {
     pub locals: Vec<Option<Value>>,
     pub func: FuncId,
+    /// The value of the `return` being executed (see `Ctl::Return`).
+    pub ret: Value,
 }
 
 impl<'a> Interp<'a> {
@@ -40,6 +48,7 @@ impl<'a> Interp<'a> {
             world,
             depth: 0,
             handling: Vec::new(),
+            bodies: Vec::new(),
         }
     }
 
@@ -73,19 +82,35 @@ impl<'a> Interp<'a> {
                 span,
             ));
         }
-        let f = &self.program.functions[func as usize];
+        let program = self.program;
+        let f = &program.functions[func as usize];
         let mut frame = Frame {
             locals: vec![None; f.n_locals as usize],
             func,
+            ret: Value::None,
         };
         self.bind_args(f, &mut frame, captured, args, span)?;
+        let body = self.body(func);
         self.depth += 1;
-        let result = self.exec_block(&f.body, &mut frame);
+        let result = self.run(&body, &mut frame);
         self.depth -= 1;
         match result? {
-            crate::core::exec::Flow::Return(v) => Ok(v),
+            Ctl::Return => Ok(frame.ret),
             _ => Ok(Value::None),
         }
+    }
+
+    /// The prepared body of `func`, prepared now if this is its first call here.
+    fn body(&mut self, func: FuncId) -> Rc<Block<'a>> {
+        let i = func as usize;
+        if self.bodies.len() <= i {
+            self.bodies
+                .resize(self.program.functions.len().max(i + 1), None);
+        }
+        let program = self.program;
+        self.bodies[i]
+            .get_or_insert_with(|| Rc::new(code::compile(&program.functions[i].body)))
+            .clone()
     }
 }
 
@@ -103,6 +128,7 @@ impl Interp<'_> {
         let mut frame = Frame {
             locals: vec![None; main.n_locals as usize],
             func: self.program.main,
+            ret: Value::None,
         };
         self.eval(e, &mut frame)
     }
