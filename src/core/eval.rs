@@ -60,6 +60,12 @@ impl Interp<'_> {
                 args,
                 kwargs,
             } => {
+                if args.is_empty()
+                    && kwargs.is_empty()
+                    && let Some(h) = self.handle_in(obj, frame)
+                {
+                    return self.handle_method(h, *method, Args::default(), span);
+                }
                 let recv = self.eval(obj, frame)?;
                 let args = self.eval_args(args, kwargs, None, frame)?;
                 self.call_method(&recv, *method, args, span)?
@@ -242,6 +248,21 @@ impl Interp<'_> {
         Ok(Args { pos, kw })
     }
 
+    /// The handle `e` gives when `e` is a variable holding one (the receiver of
+    /// `with lock`, `lock.acquire()`): no `Value` built or moved. `None` means: evaluate
+    /// `e` the general way (it may still give a handle).
+    #[inline]
+    pub(crate) fn handle_in(&self, e: &Expr, frame: &Frame) -> Option<Handle> {
+        match e.kind {
+            ExprKind::Load(Place::Local(i)) => match frame.locals[i as usize] {
+                Some(Value::Handle(h)) => Some(h),
+                _ => None,
+            },
+            ExprKind::Load(Place::Global(i)) => self.globals.get_handle(i),
+            _ => None,
+        }
+    }
+
     pub(crate) fn load(&mut self, p: Place, frame: &Frame, span: Span) -> Res<Value> {
         match p {
             Place::Local(i) => frame.locals[i as usize].clone().ok_or_else(|| {
@@ -269,12 +290,7 @@ impl Interp<'_> {
         span: Span,
     ) -> Res<Value> {
         match recv {
-            Value::Handle(h) => {
-                if m == Method::WaitFor && matches!(h.kind, HandleKind::Condition { .. }) {
-                    return self.condition_wait_for(*h, args, span);
-                }
-                self.world.call_method(self, *h, m, args, span)
-            }
+            Value::Handle(h) => self.handle_method(*h, m, args, span),
             _ => match plain_methods::call_keyed(recv, m, &args, self, span) {
                 Some(r) => r,
                 None => Err(Unwind::raise(
@@ -288,6 +304,14 @@ impl Interp<'_> {
                 )),
             },
         }
+    }
+
+    /// `h.m(args)` on an engine object.
+    fn handle_method(&mut self, h: Handle, m: Method, args: Args, span: Span) -> Res<Value> {
+        if m == Method::WaitFor && matches!(h.kind, HandleKind::Condition { .. }) {
+            return self.condition_wait_for(h, args, span);
+        }
+        self.world.call_method(self, h, m, args, span)
     }
 
     /// `Condition.wait_for(predicate, timeout)`, exactly as CPython writes it: the

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::core::code::{Block, Code};
 use crate::core::interp::{Frame, Interp};
 use crate::core::names::{ExcType, Method};
-use crate::core::value::{Exception, HandleKind, Res, Unwind, Value};
+use crate::core::value::{Exception, Handle, HandleKind, Res, Unwind, Value};
 use crate::core::world::Args;
 use crate::core::{ops, repr};
 use crate::plan::ir::{Expr, Handler, Place, Stmt, StmtKind, Target};
@@ -121,9 +121,7 @@ impl Interp<'_> {
     /// A statement without a block of its own.
     fn exec_simple(&mut self, stmt: &Stmt, frame: &mut Frame) -> Res<()> {
         match &stmt.kind {
-            StmtKind::Expr(e) => {
-                self.eval(e, frame)?;
-            }
+            StmtKind::Expr(e) => discard(self.eval(e, frame))?,
             StmtKind::Assign(target, value) => {
                 let v = self.eval(value, frame)?;
                 self.assign(target, v, frame, stmt.span)?;
@@ -226,50 +224,54 @@ impl Interp<'_> {
         let Some((expr, target)) = items.get(i) else {
             return self.run(body, frame);
         };
-        let mgr = self.eval(expr, frame)?;
-        let entered = self.enter(&mgr, expr.span)?;
-        if let Some(t) = target {
-            self.assign(t, entered, frame, span)?;
+        // Only engine objects are context managers.
+        let h = match self.handle_in(expr, frame) {
+            Some(h) => h,
+            None => match self.eval(expr, frame)? {
+                Value::Handle(h) => h,
+                other => return Err(not_a_context_manager(&other, expr.span)),
+            },
+        };
+        match target {
+            Some(t) => {
+                let entered = self.enter(h, expr.span)?;
+                self.assign(t, entered, frame, span)?;
+            }
+            None => discard(self.enter(h, expr.span))?,
         }
         let result = self.exec_with(items, i + 1, body, frame, span);
         // A `with` exits on every path; an exception from exiting replaces the body's.
-        self.exit(&mgr, expr.span)?;
+        self.exit(h, expr.span)?;
         result
     }
 
     /// `__enter__`: locks acquire (and give `True`), pools and executors give themselves.
-    fn enter(&mut self, mgr: &Value, span: Span) -> Res<Value> {
-        match mgr {
-            Value::Handle(h) => match h.kind {
-                HandleKind::Lock { .. }
-                | HandleKind::RLock { .. }
-                | HandleKind::Condition { .. }
-                | HandleKind::Semaphore { .. } => {
-                    self.world
-                        .call_method(self, *h, Method::Acquire, Args::default(), span)
-                }
-                HandleKind::Pool { .. } | HandleKind::Executor { .. } | HandleKind::Connection => {
-                    Ok(mgr.clone())
-                }
-                _ => Err(not_a_context_manager(mgr, span)),
-            },
-            _ => Err(not_a_context_manager(mgr, span)),
+    fn enter(&mut self, h: Handle, span: Span) -> Res<Value> {
+        match h.kind {
+            HandleKind::Lock { .. }
+            | HandleKind::RLock { .. }
+            | HandleKind::Condition { .. }
+            | HandleKind::Semaphore { .. } => {
+                self.world
+                    .call_method(self, h, Method::Acquire, Args::default(), span)
+            }
+            HandleKind::Pool { .. } | HandleKind::Executor { .. } | HandleKind::Connection => {
+                Ok(Value::Handle(h))
+            }
+            _ => Err(not_a_context_manager(&Value::Handle(h), span)),
         }
     }
 
     /// `__exit__`: release; `Pool` terminates (as CPython's does), executors shut down
     /// and wait, connections close.
-    fn exit(&mut self, mgr: &Value, span: Span) -> Res<()> {
-        let Value::Handle(h) = mgr else { return Ok(()) };
+    fn exit(&mut self, h: Handle, span: Span) -> Res<()> {
         let m = match h.kind {
             HandleKind::Pool { .. } => Method::Terminate,
             HandleKind::Executor { .. } => Method::Shutdown,
             HandleKind::Connection => Method::Close,
             _ => Method::Release,
         };
-        self.world
-            .call_method(self, *h, m, Args::default(), span)
-            .map(|_| ())
+        discard(self.world.call_method(self, h, m, Args::default(), span))
     }
 
     fn exec_try(
@@ -545,6 +547,19 @@ fn exc_matches(ty: ExcType, class: &Value, span: Span) -> Res<bool> {
             span,
         )),
     }
+}
+
+/// The outcome of a call whose value is not used. The plain results that lock methods
+/// give (`True`, `None`) are recognised by their tag alone: moving a whole `Res<Value>`
+/// out of the callee's return slot costs more than the rest of this.
+#[inline]
+fn discard(r: Res<Value>) -> Res<()> {
+    if let Ok(Value::Bool(_) | Value::None) = &r {
+        // Owns nothing: forgetting it skips the destructor.
+        std::mem::forget(r);
+        return Ok(());
+    }
+    r.map(drop)
 }
 
 fn not_a_context_manager(v: &Value, span: Span) -> Unwind {

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use parking_lot::Mutex;
 
 use crate::core::immediate::{self, BOXED};
-use crate::core::value::Value;
+use crate::core::value::{Handle, Value};
 
 /// One slot per global of the plan; unset until first assigned.
 ///
@@ -51,6 +51,15 @@ impl Globals {
             Some(v) => Some(v),
             None => get_boxed(s),
         }
+    }
+
+    /// The handle in global `slot`, if it holds one: the receiver of `with lock` and
+    /// `lock.acquire()`, read without building a `Value`.
+    #[inline]
+    pub fn get_handle(&self, slot: u16) -> Option<Handle> {
+        let s = &self.slots[slot as usize];
+        // A handle is always stored as an immediate, never boxed.
+        immediate::decode_handle(s.word.load(Ordering::Acquire))
     }
 
     #[inline]
@@ -108,7 +117,7 @@ fn set_slow(s: &Slot, word: u64, boxed: Option<Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::value::{Handle, HandleKind};
+    use crate::core::value::HandleKind;
 
     fn int(g: &Globals, slot: u16) -> Option<i128> {
         match g.get(slot) {
@@ -135,6 +144,8 @@ mod tests {
         };
         g.set(1, Value::Handle(h));
         assert!(matches!(g.get(1), Some(Value::Handle(x)) if x == h));
+        assert_eq!(g.get_handle(1), Some(h));
+        assert_eq!(g.get_handle(0), None);
         g.unset(1);
         assert!(g.get(1).is_none());
         g.set(1, Value::None);

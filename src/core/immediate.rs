@@ -41,10 +41,7 @@ pub fn encode(v: &Value) -> Option<u64> {
 pub fn decode(w: u64) -> Option<Value> {
     match w & 0b11 {
         TAG_INT => Some(Value::Int(i128::from((w as i64) >> 2))),
-        TAG_HANDLE => Some(Value::Handle(Handle {
-            kind: KINDS[((w >> 2) & 0xff) as usize],
-            id: (w >> 32) as u32,
-        })),
+        TAG_HANDLE => decode_handle(w).map(Value::Handle),
         TAG_OTHER => Some(match w >> 2 {
             0 => Value::None,
             1 => Value::Bool(false),
@@ -52,6 +49,15 @@ pub fn decode(w: u64) -> Option<Value> {
         }),
         _ => None,
     }
+}
+
+/// The handle a word holds, if it holds one.
+#[inline]
+pub fn decode_handle(w: u64) -> Option<Handle> {
+    (w & 0b11 == TAG_HANDLE).then(|| Handle {
+        kind: KINDS[((w >> 2) & 0xff) as usize],
+        id: (w >> 32) as u32,
+    })
 }
 
 /// Every handle kind, indexed by [`kind_code`].
@@ -164,6 +170,13 @@ mod tests {
             });
             let w = encode(&v).expect("handles are immediates");
             assert_ne!(w, BOXED);
+            assert_eq!(
+                decode_handle(w),
+                Some(Handle {
+                    kind: *k,
+                    id: u32::MAX - i as u32
+                })
+            );
             match decode(w) {
                 Some(Value::Handle(h)) => assert_eq!(
                     h,
@@ -199,6 +212,8 @@ mod tests {
             assert!(matches!(decode(w), Some(Value::Bool(c)) if c == b));
         }
         assert!(decode(BOXED).is_none());
+        assert_eq!(decode_handle(BOXED), None);
+        assert_eq!(decode_handle(encode(&Value::Int(3)).unwrap()), None);
         assert_eq!(encode(&Value::str("x")), None);
         assert_eq!(encode(&Value::Float(1.0)), None);
     }
