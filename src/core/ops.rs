@@ -183,6 +183,10 @@ pub fn int_fast(op: BinOp, x: i128, y: i128) -> Option<i128> {
         BinOp::Add => x.checked_add(y),
         BinOp::Sub => x.checked_sub(y),
         BinOp::Mul => x.checked_mul(y),
+        BinOp::Mod if y != 0 => Some(floor_mod(x, y)),
+        BinOp::BitAnd => Some(x & y),
+        BinOp::BitOr => Some(x | y),
+        BinOp::BitXor => Some(x ^ y),
         _ => None,
     }
 }
