@@ -18,6 +18,12 @@ pub(crate) enum Code<'p> {
     /// A statement without a block of its own (an expression, an assignment, `raise`,
     /// `assert`, `del`), run from the plan as is.
     Simple(&'p Stmt),
+    /// `x = value` to a local or global.
+    AssignPlace {
+        place: Place,
+        value: &'p Expr,
+        span: Span,
+    },
     /// `x op= rhs` on a local or global; `k` is `rhs` when it is an int constant (the
     /// `v += 1` of every counter), which lets ints skip the generic operator.
     AugPlace {
@@ -69,6 +75,11 @@ pub(crate) fn compile(stmts: &[Stmt]) -> Block<'_> {
 fn compile_stmt(s: &Stmt) -> Code<'_> {
     let span = s.span;
     match &s.kind {
+        StmtKind::Assign(Target::Place(place), value) => Code::AssignPlace {
+            place: *place,
+            value,
+            span,
+        },
         StmtKind::AugAssign(Target::Place(place), op, rhs) => Code::AugPlace {
             place: *place,
             op: *op,

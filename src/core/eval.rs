@@ -8,6 +8,7 @@ use crate::core::value::{Closure, Handle, HandleKind, Res, Unwind, Value};
 use crate::core::world::Args;
 use crate::core::{compare, format, iter, ops, plain_methods, repr};
 use crate::plan::ir::{Const, Expr, ExprKind, FPart, Kw, Place};
+use crate::syntax::ast::{BinOp, CmpOp};
 use crate::syntax::span::Span;
 
 /// A running iteration: plain sequences are walked by index (so a list appended to
@@ -47,9 +48,58 @@ impl Interp<'_> {
                 }
             }
             ExprKind::Const(Const::Int(i)) => return Ok(Value::Int(*i)),
+            ExprKind::Binary(op, a, b) => return self.eval_binary(*op, a, b, frame, e.span),
+            ExprKind::Compare(first, rest) => return self.eval_compare(first, rest, frame, e.span),
             _ => {}
         }
         self.eval_full(e, frame)
+    }
+
+    /// `a op b`; two ints skip the generic operator. Kept out of `eval_full`, whose
+    /// frame (sized for its largest arm) every call would otherwise pay for.
+    fn eval_binary(
+        &mut self,
+        op: BinOp,
+        a: &Expr,
+        b: &Expr,
+        frame: &mut Frame,
+        span: Span,
+    ) -> Res<Value> {
+        let a = self.eval(a, frame)?;
+        let b = self.eval(b, frame)?;
+        if let (Value::Int(x), Value::Int(y)) = (&a, &b)
+            && let Some(r) = ops::int_fast(op, *x, *y)
+        {
+            return Ok(Value::Int(r));
+        }
+        ops::binary(op, &a, &b, span)
+    }
+
+    /// `a < b < c...`: pairwise, stopping at the first false; ints compared directly.
+    fn eval_compare(
+        &mut self,
+        first: &Expr,
+        rest: &[(CmpOp, Expr)],
+        frame: &mut Frame,
+        span: Span,
+    ) -> Res<Value> {
+        let mut left = self.eval(first, frame)?;
+        for (op, right) in rest {
+            let right = self.eval(right, frame)?;
+            let holds = match (&left, &right) {
+                (Value::Int(x), Value::Int(y)) => compare::int_fast(*op, *x, *y),
+                _ => None,
+            };
+            let holds = match holds {
+                Some(b) => b,
+                None => compare::compare(*op, &left, &right, span)?,
+            };
+            if !holds {
+                return Ok(Value::Bool(false));
+            }
+            left = right;
+        }
+        Ok(Value::Bool(true))
     }
 
     fn eval_full(&mut self, e: &Expr, frame: &mut Frame) -> Res<Value> {
@@ -143,35 +193,8 @@ impl Interp<'_> {
                 let v = self.eval(v, frame)?;
                 ops::unary(*op, &v, span)?
             }
-            ExprKind::Binary(op, a, b) => {
-                let a = self.eval(a, frame)?;
-                let b = self.eval(b, frame)?;
-                if let (Value::Int(x), Value::Int(y)) = (&a, &b)
-                    && let Some(r) = ops::int_fast(*op, *x, *y)
-                {
-                    return Ok(Value::Int(r));
-                }
-                ops::binary(*op, &a, &b, span)?
-            }
-            ExprKind::Compare(first, rest) => {
-                let mut left = self.eval(first, frame)?;
-                for (op, right) in rest {
-                    let right = self.eval(right, frame)?;
-                    let holds = match (&left, &right) {
-                        (Value::Int(x), Value::Int(y)) => compare::int_fast(*op, *x, *y),
-                        _ => None,
-                    };
-                    let holds = match holds {
-                        Some(b) => b,
-                        None => compare::compare(*op, &left, &right, span)?,
-                    };
-                    if !holds {
-                        return Ok(Value::Bool(false));
-                    }
-                    left = right;
-                }
-                Value::Bool(true)
-            }
+            ExprKind::Binary(op, a, b) => self.eval_binary(*op, a, b, frame, span)?,
+            ExprKind::Compare(first, rest) => self.eval_compare(first, rest, frame, span)?,
             ExprKind::And(a, b) => {
                 let a = self.eval(a, frame)?;
                 if !a.truthy() { a } else { self.eval(b, frame)? }

@@ -39,6 +39,11 @@ impl Interp<'_> {
                 self.world.tick(stmt.span)?;
                 self.exec_simple(stmt, frame)?;
             }
+            Code::AssignPlace { place, value, span } => {
+                self.world.tick(*span)?;
+                let v = self.eval(value, frame)?;
+                self.store(*place, v, frame);
+            }
             Code::AugPlace {
                 place,
                 op,
