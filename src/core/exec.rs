@@ -23,6 +23,8 @@ pub(crate) enum Ctl {
 }
 
 impl Interp<'_> {
+    /// Runs a block's statements in order, until one leaves it (break, continue,
+    /// return) or raises.
     pub(crate) fn run(&mut self, block: &[Code], frame: &mut Frame) -> Res<Ctl> {
         for code in block {
             match self.exec(code, frame)? {
@@ -33,6 +35,7 @@ impl Interp<'_> {
         Ok(Ctl::Normal)
     }
 
+    /// One statement: the world's tick with its span, then the statement.
     fn exec(&mut self, code: &Code, frame: &mut Frame) -> Res<Ctl> {
         match code {
             Code::Simple(stmt) => {

@@ -32,6 +32,7 @@ struct Slot {
 }
 
 impl Globals {
+    /// `n` unset slots.
     pub fn new(n: usize) -> Globals {
         Globals {
             slots: (0..n)
@@ -62,6 +63,7 @@ impl Globals {
         immediate::decode_handle(s.word.load(Ordering::Acquire))
     }
 
+    /// Assigns global `slot`.
     #[inline]
     pub fn set(&self, slot: u16, v: Value) {
         let s = &self.slots[slot as usize];
@@ -77,6 +79,7 @@ impl Globals {
         }
     }
 
+    /// `del` of global `slot`: reading it raises NameError again.
     pub fn unset(&self, slot: u16) {
         set_slow(&self.slots[slot as usize], BOXED, None);
     }
