@@ -37,6 +37,21 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value, span: Span) -> Res<bool> {
     })
 }
 
+/// `x op y` on two ints, for the operators that order or equate them (`None` for
+/// `in`/`is`): the fast path of loop conditions.
+#[inline]
+pub fn int_fast(op: CmpOp, x: i128, y: i128) -> Option<bool> {
+    Some(match op {
+        CmpOp::Eq => x == y,
+        CmpOp::Ne => x != y,
+        CmpOp::Lt => x < y,
+        CmpOp::Le => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::Ge => x >= y,
+        CmpOp::In | CmpOp::NotIn | CmpOp::Is | CmpOp::IsNot => return None,
+    })
+}
+
 /// `a < b` (what sorting, `min` and `PriorityQueue` use).
 pub fn lt(a: &Value, b: &Value, span: Span) -> Res<bool> {
     compare(CmpOp::Lt, a, b, span)

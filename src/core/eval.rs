@@ -8,6 +8,7 @@ use crate::core::value::{Closure, Handle, HandleKind, Res, Unwind, Value};
 use crate::core::world::Args;
 use crate::core::{compare, format, iter, ops, plain_methods, repr};
 use crate::plan::ir::{Const, Expr, ExprKind, FPart, Kw, Place};
+use crate::syntax::ast::{BinOp, CmpOp};
 use crate::syntax::span::Span;
 
 /// A running iteration: plain sequences are walked by index (so a list appended to
@@ -36,7 +37,72 @@ pub(crate) enum ValueIter {
 }
 
 impl Interp<'_> {
+    /// Evaluates `e`. Inlined where called for the two commonest leaves, a local's
+    /// value and an int constant; everything else is [`Self::eval_full`].
+    #[inline]
     pub(crate) fn eval(&mut self, e: &Expr, frame: &mut Frame) -> Res<Value> {
+        match &e.kind {
+            ExprKind::Load(Place::Local(i)) => {
+                if let Some(v) = &frame.locals[*i as usize] {
+                    return Ok(v.clone());
+                }
+            }
+            ExprKind::Const(Const::Int(i)) => return Ok(Value::Int(*i)),
+            ExprKind::Binary(op, a, b) => return self.eval_binary(*op, a, b, frame, e.span),
+            ExprKind::Compare(first, rest) => return self.eval_compare(first, rest, frame, e.span),
+            _ => {}
+        }
+        self.eval_full(e, frame)
+    }
+
+    /// `a op b`; two ints skip the generic operator. Kept out of `eval_full`, whose
+    /// frame (sized for its largest arm) every call would otherwise pay for.
+    fn eval_binary(
+        &mut self,
+        op: BinOp,
+        a: &Expr,
+        b: &Expr,
+        frame: &mut Frame,
+        span: Span,
+    ) -> Res<Value> {
+        let a = self.eval(a, frame)?;
+        let b = self.eval(b, frame)?;
+        if let (Value::Int(x), Value::Int(y)) = (&a, &b)
+            && let Some(r) = ops::int_fast(op, *x, *y)
+        {
+            return Ok(Value::Int(r));
+        }
+        ops::binary(op, &a, &b, span)
+    }
+
+    /// `a < b < c...`: pairwise, stopping at the first false; ints compared directly.
+    fn eval_compare(
+        &mut self,
+        first: &Expr,
+        rest: &[(CmpOp, Expr)],
+        frame: &mut Frame,
+        span: Span,
+    ) -> Res<Value> {
+        let mut left = self.eval(first, frame)?;
+        for (op, right) in rest {
+            let right = self.eval(right, frame)?;
+            let holds = match (&left, &right) {
+                (Value::Int(x), Value::Int(y)) => compare::int_fast(*op, *x, *y),
+                _ => None,
+            };
+            let holds = match holds {
+                Some(b) => b,
+                None => compare::compare(*op, &left, &right, span)?,
+            };
+            if !holds {
+                return Ok(Value::Bool(false));
+            }
+            left = right;
+        }
+        Ok(Value::Bool(true))
+    }
+
+    fn eval_full(&mut self, e: &Expr, frame: &mut Frame) -> Res<Value> {
         let span = e.span;
         Ok(match &e.kind {
             ExprKind::Const(c) => const_value(c),
@@ -50,6 +116,13 @@ impl Interp<'_> {
                 kwargs,
                 star,
             } => {
+                if let ExprKind::Func(id) = func.kind
+                    && kwargs.is_empty()
+                    && star.is_none()
+                    && let Some(r) = self.call_direct(id, args, frame, span)
+                {
+                    return r;
+                }
                 let f = self.eval(func, frame)?;
                 let args = self.eval_args(args, kwargs, star.as_deref(), frame)?;
                 self.call(&f, args, span)?
@@ -60,6 +133,12 @@ impl Interp<'_> {
                 args,
                 kwargs,
             } => {
+                if args.is_empty()
+                    && kwargs.is_empty()
+                    && let Some(h) = self.handle_in(obj, frame)
+                {
+                    return self.handle_method(h, *method, Args::default(), span);
+                }
                 let recv = self.eval(obj, frame)?;
                 let args = self.eval_args(args, kwargs, None, frame)?;
                 self.call_method(&recv, *method, args, span)?
@@ -114,22 +193,8 @@ impl Interp<'_> {
                 let v = self.eval(v, frame)?;
                 ops::unary(*op, &v, span)?
             }
-            ExprKind::Binary(op, a, b) => {
-                let a = self.eval(a, frame)?;
-                let b = self.eval(b, frame)?;
-                ops::binary(*op, &a, &b, span)?
-            }
-            ExprKind::Compare(first, rest) => {
-                let mut left = self.eval(first, frame)?;
-                for (op, right) in rest {
-                    let right = self.eval(right, frame)?;
-                    if !compare::compare(*op, &left, &right, span)? {
-                        return Ok(Value::Bool(false));
-                    }
-                    left = right;
-                }
-                Value::Bool(true)
-            }
+            ExprKind::Binary(op, a, b) => self.eval_binary(*op, a, b, frame, span)?,
+            ExprKind::Compare(first, rest) => self.eval_compare(first, rest, frame, span)?,
             ExprKind::And(a, b) => {
                 let a = self.eval(a, frame)?;
                 if !a.truthy() { a } else { self.eval(b, frame)? }
@@ -242,6 +307,21 @@ impl Interp<'_> {
         Ok(Args { pos, kw })
     }
 
+    /// The handle `e` gives when `e` is a variable holding one (the receiver of
+    /// `with lock`, `lock.acquire()`): no `Value` built or moved. `None` means: evaluate
+    /// `e` the general way (it may still give a handle).
+    #[inline]
+    pub(crate) fn handle_in(&self, e: &Expr, frame: &Frame) -> Option<Handle> {
+        match e.kind {
+            ExprKind::Load(Place::Local(i)) => match frame.locals[i as usize] {
+                Some(Value::Handle(h)) => Some(h),
+                _ => None,
+            },
+            ExprKind::Load(Place::Global(i)) => self.globals.get_handle(i),
+            _ => None,
+        }
+    }
+
     pub(crate) fn load(&mut self, p: Place, frame: &Frame, span: Span) -> Res<Value> {
         match p {
             Place::Local(i) => frame.locals[i as usize].clone().ok_or_else(|| {
@@ -269,12 +349,7 @@ impl Interp<'_> {
         span: Span,
     ) -> Res<Value> {
         match recv {
-            Value::Handle(h) => {
-                if m == Method::WaitFor && matches!(h.kind, HandleKind::Condition { .. }) {
-                    return self.condition_wait_for(*h, args, span);
-                }
-                self.world.call_method(self, *h, m, args, span)
-            }
+            Value::Handle(h) => self.handle_method(*h, m, args, span),
             _ => match plain_methods::call_keyed(recv, m, &args, self, span) {
                 Some(r) => r,
                 None => Err(Unwind::raise(
@@ -288,6 +363,14 @@ impl Interp<'_> {
                 )),
             },
         }
+    }
+
+    /// `h.m(args)` on an engine object.
+    fn handle_method(&mut self, h: Handle, m: Method, args: Args, span: Span) -> Res<Value> {
+        if m == Method::WaitFor && matches!(h.kind, HandleKind::Condition { .. }) {
+            return self.condition_wait_for(h, args, span);
+        }
+        self.world.call_method(self, h, m, args, span)
     }
 
     /// `Condition.wait_for(predicate, timeout)`, exactly as CPython writes it: the

@@ -2,39 +2,134 @@
 
 use std::sync::Arc;
 
+use crate::core::code::{Block, Code};
 use crate::core::interp::{Frame, Interp};
 use crate::core::names::{ExcType, Method};
-use crate::core::value::{Exception, HandleKind, Res, Unwind, Value};
+use crate::core::value::{Exception, Handle, HandleKind, Res, Unwind, Value};
 use crate::core::world::Args;
 use crate::core::{ops, repr};
-use crate::plan::ir::{Handler, Place, Stmt, StmtKind, Target};
+use crate::plan::ir::{Expr, Handler, Place, Stmt, StmtKind, Target};
+use crate::syntax::ast::BinOp;
 use crate::syntax::span::Span;
 
-/// How a block ended, when it did not unwind.
-pub enum Flow {
+/// How a block ended, when it did not unwind. A `return`'s value waits in
+/// `Frame::ret`, which keeps this (and every statement's `Res`) two words wide.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ctl {
     Normal,
     Break,
     Continue,
-    Return(Value),
+    Return,
 }
 
 impl Interp<'_> {
-    pub(crate) fn exec_block(&mut self, block: &[Stmt], frame: &mut Frame) -> Res<Flow> {
-        for stmt in block {
-            match self.exec(stmt, frame)? {
-                Flow::Normal => {}
+    /// Runs a block's statements in order, until one leaves it (break, continue,
+    /// return) or raises.
+    pub(crate) fn run(&mut self, block: &[Code], frame: &mut Frame) -> Res<Ctl> {
+        for code in block {
+            match self.exec(code, frame)? {
+                Ctl::Normal => {}
                 other => return Ok(other),
             }
         }
-        Ok(Flow::Normal)
+        Ok(Ctl::Normal)
     }
 
-    fn exec(&mut self, stmt: &Stmt, frame: &mut Frame) -> Res<Flow> {
-        self.world.tick(stmt.span)?;
-        match &stmt.kind {
-            StmtKind::Expr(e) => {
-                self.eval(e, frame)?;
+    /// One statement: the world's tick with its span, then the statement.
+    fn exec(&mut self, code: &Code, frame: &mut Frame) -> Res<Ctl> {
+        match code {
+            Code::Simple(stmt) => {
+                self.world.tick(stmt.span)?;
+                self.exec_simple(stmt, frame)?;
             }
+            Code::AssignPlace { place, value, span } => {
+                self.world.tick(*span)?;
+                let v = self.eval(value, frame)?;
+                self.store(*place, v, frame);
+            }
+            Code::AugPlace {
+                place,
+                op,
+                rhs,
+                k,
+                span,
+            } => {
+                self.world.tick(*span)?;
+                self.aug_place(*place, *op, rhs, *k, frame, *span)?;
+            }
+            Code::If {
+                branches,
+                orelse,
+                span,
+            } => {
+                self.world.tick(*span)?;
+                for (cond, body) in branches {
+                    if self.eval(cond, frame)?.truthy() {
+                        return self.run(body, frame);
+                    }
+                }
+                return self.run(orelse, frame);
+            }
+            Code::While { cond, body, span } => {
+                self.world.tick(*span)?;
+                while self.eval(cond, frame)?.truthy() {
+                    match self.run(body, frame)? {
+                        Ctl::Break => break,
+                        Ctl::Return => return Ok(Ctl::Return),
+                        Ctl::Normal | Ctl::Continue => {}
+                    }
+                    self.world.tick(*span)?;
+                }
+            }
+            Code::For {
+                target,
+                iter,
+                body,
+                span,
+            } => {
+                self.world.tick(*span)?;
+                let it = self.eval(iter, frame)?;
+                return self.exec_for(target, it, body, frame, *span);
+            }
+            Code::Break(span) => {
+                self.world.tick(*span)?;
+                return Ok(Ctl::Break);
+            }
+            Code::Continue(span) => {
+                self.world.tick(*span)?;
+                return Ok(Ctl::Continue);
+            }
+            Code::Return(e, span) => {
+                self.world.tick(*span)?;
+                frame.ret = match e {
+                    Some(e) => self.eval(e, frame)?,
+                    None => Value::None,
+                };
+                return Ok(Ctl::Return);
+            }
+            Code::Pass(span) => self.world.tick(*span)?,
+            Code::With { items, body, span } => {
+                self.world.tick(*span)?;
+                return self.exec_with(items, 0, body, frame, *span);
+            }
+            Code::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+                span,
+            } => {
+                self.world.tick(*span)?;
+                return self.exec_try(body, handlers, orelse, finally, frame);
+            }
+        }
+        Ok(Ctl::Normal)
+    }
+
+    /// A statement without a block of its own.
+    fn exec_simple(&mut self, stmt: &Stmt, frame: &mut Frame) -> Res<()> {
+        match &stmt.kind {
+            StmtKind::Expr(e) => discard(self.eval(e, frame))?,
             StmtKind::Assign(target, value) => {
                 let v = self.eval(value, frame)?;
                 self.assign(target, v, frame, stmt.span)?;
@@ -42,166 +137,178 @@ impl Interp<'_> {
             StmtKind::AugAssign(target, op, value) => {
                 self.aug_assign(target, *op, value, frame, stmt.span)?
             }
-            StmtKind::If(branches, orelse) => {
-                for (cond, body) in branches {
-                    if self.eval(cond, frame)?.truthy() {
-                        return self.exec_block(body, frame);
-                    }
-                }
-                return self.exec_block(orelse, frame);
-            }
-            StmtKind::While(cond, body) => {
-                while self.eval(cond, frame)?.truthy() {
-                    match self.exec_block(body, frame)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Normal | Flow::Continue => {}
-                    }
-                    self.world.tick(stmt.span)?;
-                }
-            }
-            StmtKind::For(target, iter, body) => {
-                let it = self.eval(iter, frame)?;
-                return self.exec_for(target, &it, body, frame, stmt.span);
-            }
-            StmtKind::Break => return Ok(Flow::Break),
-            StmtKind::Continue => return Ok(Flow::Continue),
-            StmtKind::Return(e) => {
-                let v = match e {
-                    Some(e) => self.eval(e, frame)?,
-                    None => Value::None,
-                };
-                return Ok(Flow::Return(v));
-            }
-            StmtKind::Pass => {}
-            StmtKind::With(items, body) => return self.exec_with(items, 0, body, frame, stmt.span),
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finally,
-            } => {
-                return self.exec_try(body, handlers, orelse, finally, frame);
-            }
             StmtKind::Raise(e) => return Err(self.raise_stmt(e.as_ref(), frame, stmt.span)?),
             StmtKind::Assert(cond, msg) => {
-                if !self.eval(cond, frame)?.truthy() {
-                    let msg = match msg {
-                        Some(m) => repr::str(&self.eval(m, frame)?),
-                        None => String::new(),
-                    };
-                    return Err(Unwind::raise(ExcType::AssertionError, msg, stmt.span));
-                }
+                self.assert_stmt(cond, msg.as_ref(), frame, stmt.span)?
             }
             StmtKind::Del(target) => self.delete(target, frame, stmt.span)?,
+            // Statements with blocks are `Code` of their own (see `code::compile`).
+            _ => {}
         }
-        Ok(Flow::Normal)
+        Ok(())
+    }
+
+    fn assert_stmt(
+        &mut self,
+        cond: &Expr,
+        msg: Option<&Expr>,
+        frame: &mut Frame,
+        span: Span,
+    ) -> Res<()> {
+        if self.eval(cond, frame)?.truthy() {
+            return Ok(());
+        }
+        let msg = match msg {
+            Some(m) => repr::str(&self.eval(m, frame)?),
+            None => String::new(),
+        };
+        Err(Unwind::raise(ExcType::AssertionError, msg, span))
     }
 
     fn exec_for(
         &mut self,
         target: &Target,
-        iterable: &Value,
-        body: &[Stmt],
+        iterable: Value,
+        body: &[Code],
         frame: &mut Frame,
         span: Span,
-    ) -> Res<Flow> {
-        let mut iter = self.iterate(iterable, span)?;
+    ) -> Res<Ctl> {
+        if let (Value::Range(start, stop, step), Target::Place(Place::Local(slot))) =
+            (&iterable, target)
+        {
+            return self.for_range_local(*start, *stop, *step, *slot, body, frame);
+        }
+        let mut iter = self.iterate(&iterable, span)?;
         while let Some(item) = self.next_item(&mut iter, span)? {
             self.assign(target, item, frame, span)?;
-            match self.exec_block(body, frame)? {
-                Flow::Break => break,
-                Flow::Return(v) => return Ok(Flow::Return(v)),
-                Flow::Normal | Flow::Continue => {}
+            match self.run(body, frame)? {
+                Ctl::Break => break,
+                Ctl::Return => return Ok(Ctl::Return),
+                Ctl::Normal | Ctl::Continue => {}
             }
         }
-        Ok(Flow::Normal)
+        Ok(Ctl::Normal)
+    }
+
+    /// `for i in range(...)` into a local: no iterator, the int written in place.
+    fn for_range_local(
+        &mut self,
+        start: i128,
+        stop: i128,
+        step: i128,
+        slot: u16,
+        body: &[Code],
+        frame: &mut Frame,
+    ) -> Res<Ctl> {
+        let mut next = Some(start);
+        while let Some(i) = next {
+            if !(if step > 0 { i < stop } else { i > stop }) {
+                break;
+            }
+            // Past the end of i128 is past `stop` too.
+            next = i.checked_add(step);
+            match &mut frame.locals[slot as usize] {
+                Some(Value::Int(x)) => *x = i,
+                other => *other = Some(Value::Int(i)),
+            }
+            match self.run(body, frame)? {
+                Ctl::Break => break,
+                Ctl::Return => return Ok(Ctl::Return),
+                Ctl::Normal | Ctl::Continue => {}
+            }
+        }
+        Ok(Ctl::Normal)
     }
 
     /// Enters the context managers from `i` on, runs the body, exits them in reverse.
     fn exec_with(
         &mut self,
-        items: &[(crate::plan::ir::Expr, Option<Target>)],
+        items: &[(Expr, Option<Target>)],
         i: usize,
-        body: &[Stmt],
+        body: &[Code],
         frame: &mut Frame,
         span: Span,
-    ) -> Res<Flow> {
+    ) -> Res<Ctl> {
         let Some((expr, target)) = items.get(i) else {
-            return self.exec_block(body, frame);
+            return self.run(body, frame);
         };
-        let mgr = self.eval(expr, frame)?;
-        let entered = self.enter(&mgr, expr.span)?;
-        if let Some(t) = target {
-            self.assign(t, entered, frame, span)?;
+        // Only engine objects are context managers.
+        let h = match self.handle_in(expr, frame) {
+            Some(h) => h,
+            None => match self.eval(expr, frame)? {
+                Value::Handle(h) => h,
+                other => return Err(not_a_context_manager(&other, expr.span)),
+            },
+        };
+        match target {
+            Some(t) => {
+                let entered = self.enter(h, expr.span)?;
+                self.assign(t, entered, frame, span)?;
+            }
+            None => discard(self.enter(h, expr.span))?,
         }
         let result = self.exec_with(items, i + 1, body, frame, span);
         // A `with` exits on every path; an exception from exiting replaces the body's.
-        self.exit(&mgr, expr.span)?;
+        self.exit(h, expr.span)?;
         result
     }
 
     /// `__enter__`: locks acquire (and give `True`), pools and executors give themselves.
-    fn enter(&mut self, mgr: &Value, span: Span) -> Res<Value> {
-        match mgr {
-            Value::Handle(h) => match h.kind {
-                HandleKind::Lock { .. }
-                | HandleKind::RLock { .. }
-                | HandleKind::Condition { .. }
-                | HandleKind::Semaphore { .. } => {
-                    self.world
-                        .call_method(self, *h, Method::Acquire, Args::default(), span)
-                }
-                HandleKind::Pool { .. } | HandleKind::Executor { .. } | HandleKind::Connection => {
-                    Ok(mgr.clone())
-                }
-                _ => Err(not_a_context_manager(mgr, span)),
-            },
-            _ => Err(not_a_context_manager(mgr, span)),
+    fn enter(&mut self, h: Handle, span: Span) -> Res<Value> {
+        match h.kind {
+            HandleKind::Lock { .. }
+            | HandleKind::RLock { .. }
+            | HandleKind::Condition { .. }
+            | HandleKind::Semaphore { .. } => {
+                self.world
+                    .call_method(self, h, Method::Acquire, Args::default(), span)
+            }
+            HandleKind::Pool { .. } | HandleKind::Executor { .. } | HandleKind::Connection => {
+                Ok(Value::Handle(h))
+            }
+            _ => Err(not_a_context_manager(&Value::Handle(h), span)),
         }
     }
 
     /// `__exit__`: release; `Pool` terminates (as CPython's does), executors shut down
     /// and wait, connections close.
-    fn exit(&mut self, mgr: &Value, span: Span) -> Res<()> {
-        let Value::Handle(h) = mgr else { return Ok(()) };
+    fn exit(&mut self, h: Handle, span: Span) -> Res<()> {
         let m = match h.kind {
             HandleKind::Pool { .. } => Method::Terminate,
             HandleKind::Executor { .. } => Method::Shutdown,
             HandleKind::Connection => Method::Close,
             _ => Method::Release,
         };
-        self.world
-            .call_method(self, *h, m, Args::default(), span)
-            .map(|_| ())
+        discard(self.world.call_method(self, h, m, Args::default(), span))
     }
 
     fn exec_try(
         &mut self,
-        body: &[Stmt],
-        handlers: &[Handler],
-        orelse: &[Stmt],
-        finally: &[Stmt],
+        body: &[Code],
+        handlers: &[(&Handler, Block)],
+        orelse: &[Code],
+        finally: &[Code],
         frame: &mut Frame,
-    ) -> Res<Flow> {
-        let mut result = self.exec_block(body, frame);
+    ) -> Res<Ctl> {
+        let mut result = self.run(body, frame);
         if let Err(Unwind::Raise(exc)) = &result {
             let exc = exc.clone();
-            if let Some(h) = self.matching_handler(handlers, &exc, frame)? {
-                if let Some(Place::Local(_) | Place::Global(_)) = h.bind {
-                    let place = h.bind.expect("checked above");
+            if let Some((h, h_body)) = self.matching_handler(handlers, &exc, frame)? {
+                if let Some(place) = h.bind {
                     self.store(place, Value::Exception(exc.clone()), frame);
                 }
                 self.handling.push(exc);
-                result = self.exec_block(&h.body, frame);
+                result = self.run(h_body, frame);
                 self.handling.pop();
             }
-        } else if let Ok(Flow::Normal) = result {
-            result = self.exec_block(orelse, frame);
+        } else if let Ok(Ctl::Normal) = result {
+            result = self.run(orelse, frame);
         }
         if !finally.is_empty() {
-            match self.exec_block(finally, frame)? {
-                Flow::Normal => {}
+            // A `return` pending through `finally` keeps its value unless `finally`
+            // returns one of its own.
+            match self.run(finally, frame)? {
+                Ctl::Normal => {}
                 // `return`/`break` in `finally` discards the pending exception, as in Python.
                 other => return Ok(other),
             }
@@ -209,32 +316,28 @@ impl Interp<'_> {
         result
     }
 
-    fn matching_handler<'h>(
+    fn matching_handler<'h, 'p>(
         &mut self,
-        handlers: &'h [Handler],
+        handlers: &'h [(&'p Handler, Block<'p>)],
         exc: &Exception,
         frame: &mut Frame,
-    ) -> Res<Option<&'h Handler>> {
-        for h in handlers {
+    ) -> Res<Option<&'h (&'p Handler, Block<'p>)>> {
+        for entry in handlers {
+            let h = entry.0;
             if h.types.is_empty() {
-                return Ok(Some(h));
+                return Ok(Some(entry));
             }
             for t in &h.types {
                 let tv = self.eval(t, frame)?;
                 if exc_matches(exc.ty, &tv, t.span)? {
-                    return Ok(Some(h));
+                    return Ok(Some(entry));
                 }
             }
         }
         Ok(None)
     }
 
-    fn raise_stmt(
-        &mut self,
-        e: Option<&crate::plan::ir::Expr>,
-        frame: &mut Frame,
-        span: Span,
-    ) -> Res<Unwind> {
+    fn raise_stmt(&mut self, e: Option<&Expr>, frame: &mut Frame, span: Span) -> Res<Unwind> {
         let Some(e) = e else {
             return Ok(match self.handling.last() {
                 Some(exc) => Unwind::Raise(exc.clone()),
@@ -325,23 +428,58 @@ impl Interp<'_> {
         Ok(())
     }
 
+    /// `x op= rhs` on a variable: read, compute, write, three steps as in CPython's
+    /// bytecode (a global's read and write are separate accesses, so concurrent
+    /// increments can lose updates). Ints with a constant int operand skip the generic
+    /// operator; a local int is updated in place.
+    fn aug_place(
+        &mut self,
+        place: Place,
+        op: BinOp,
+        rhs: &Expr,
+        k: Option<i128>,
+        frame: &mut Frame,
+        span: Span,
+    ) -> Res<()> {
+        if let Some(k) = k {
+            match place {
+                Place::Local(i) => {
+                    if let Some(Value::Int(x)) = &mut frame.locals[i as usize]
+                        && let Some(r) = ops::int_fast(op, *x, k)
+                    {
+                        *x = r;
+                        return Ok(());
+                    }
+                }
+                Place::Global(i) => {
+                    if let Some(Value::Int(x)) = self.globals.get(i)
+                        && let Some(r) = ops::int_fast(op, x, k)
+                    {
+                        self.globals.set(i, Value::Int(r));
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let cur = self.load(place, frame, span)?;
+        let rhs = self.eval(rhs, frame)?;
+        let new = ops::inplace_binary(op, &cur, &rhs, span)?;
+        self.store(place, new, frame);
+        Ok(())
+    }
+
     fn aug_assign(
         &mut self,
         target: &Target,
-        op: crate::syntax::ast::BinOp,
-        value: &crate::plan::ir::Expr,
+        op: BinOp,
+        value: &Expr,
         frame: &mut Frame,
         span: Span,
     ) -> Res<()> {
         // Read, compute, write: three steps, like CPython's bytecode, so that
         // `v.value += n` on a shared Value can lose updates.
         match target {
-            Target::Place(p) => {
-                let cur = self.load(*p, frame, span)?;
-                let rhs = self.eval(value, frame)?;
-                let new = ops::inplace_binary(op, &cur, &rhs, span)?;
-                self.store(*p, new, frame);
-            }
+            Target::Place(p) => self.aug_place(*p, op, value, None, frame, span)?,
             Target::Attr(obj, attr) => {
                 let o = self.eval(obj, frame)?;
                 let Value::Handle(h) = o else {
@@ -417,6 +555,19 @@ fn exc_matches(ty: ExcType, class: &Value, span: Span) -> Res<bool> {
             span,
         )),
     }
+}
+
+/// The outcome of a call whose value is not used. The plain results that lock methods
+/// give (`True`, `None`) are recognised by their tag alone: moving a whole `Res<Value>`
+/// out of the callee's return slot costs more than the rest of this.
+#[inline]
+fn discard(r: Res<Value>) -> Res<()> {
+    if let Ok(Value::Bool(_) | Value::None) = &r {
+        // Owns nothing: forgetting it skips the destructor.
+        std::mem::forget(r);
+        return Ok(());
+    }
+    r.map(drop)
 }
 
 fn not_a_context_manager(v: &Value, span: Span) -> Unwind {

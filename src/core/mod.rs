@@ -3,6 +3,7 @@
 
 pub mod builtins;
 pub mod call;
+pub mod code;
 pub mod compare;
 pub mod conversions;
 pub mod eval;
@@ -11,6 +12,7 @@ pub mod float_fmt;
 pub mod format;
 pub mod globals;
 pub mod hash_eq;
+pub mod immediate;
 pub mod interp;
 pub mod iter;
 pub mod names;

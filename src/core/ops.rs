@@ -175,6 +175,22 @@ pub fn unsupported(op: BinOp, a: &Value, b: &Value, span: Span) -> Unwind {
     )
 }
 
+/// `x op y` for the operators whose int result is an int, when it fits: the fast path
+/// of `v += 1`. `None` sends the caller to [`binary`] (which raises on overflow).
+#[inline]
+pub fn int_fast(op: BinOp, x: i128, y: i128) -> Option<i128> {
+    match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::Mod if y != 0 => Some(floor_mod(x, y)),
+        BinOp::BitAnd => Some(x & y),
+        BinOp::BitOr => Some(x | y),
+        BinOp::BitXor => Some(x ^ y),
+        _ => None,
+    }
+}
+
 fn int_op(op: BinOp, x: i128, y: i128, span: Span) -> Res<Value> {
     let ovf = || overflow(span);
     let r = match op {

@@ -14,7 +14,11 @@ use crate::core::names::{Builtin, ExcType, Method};
 use crate::plan::ir::{FuncId, ResKind};
 use crate::syntax::span::Span;
 
+// An 8-byte tag keeps every payload at an aligned offset, so a `Value` is copied in
+// aligned 16-byte pieces matching how it was written (a one-byte tag made the copies
+// start at byte 1 and stall on store forwarding).
 #[derive(Clone)]
+#[repr(u64)]
 pub enum Value {
     None,
     Bool(bool),
@@ -265,5 +269,17 @@ impl Value {
 impl fmt::Debug for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&crate::core::repr::repr(self))
+    }
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::*;
+
+    #[test]
+    fn value_and_its_wrappers_stay_64_bytes() {
+        assert_eq!(std::mem::size_of::<Value>(), 64);
+        assert_eq!(std::mem::size_of::<Option<Value>>(), 64);
+        assert_eq!(std::mem::size_of::<Res<Value>>(), 64);
     }
 }
