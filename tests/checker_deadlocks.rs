@@ -285,6 +285,23 @@ fn no_signaller_for_a_condition_behind_a_join() {
 }
 
 #[test]
+fn a_signaller_not_yet_started_keeps_a_wait_open_while_its_starter_runs() {
+    // main started w (waiting on cond) and was preempted before starting n, the only
+    // notifier: not a deadlock, main will start n.
+    let mut s = Scn::new();
+    let w = s.thread("w");
+    let n = s.thread("n");
+    s.can(n, &[(ResKind::Condition, Method::Notify)])
+        .state(n, ActorState::New);
+    let c = s.res("cond", COND);
+    s.wait_on(w, WaitOp::CondWait, c);
+    assert_eq!(verdict(&s), None);
+    // Once main is stuck too (joining w before starting n), nobody can start n.
+    s.join(MAIN, w);
+    expect(&s, "no_signaller", &["w"]);
+}
+
+#[test]
 fn no_signaller_for_a_queue_get_in_a_process() {
     let mut s = Scn::new();
     let p = s.process("p");

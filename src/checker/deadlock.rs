@@ -110,14 +110,28 @@ struct Liveness<'g, 's> {
 }
 
 impl Liveness<'_, '_> {
-    /// Alive, started, and not in S: it can act, so it may free others.
+    /// Not in S and alive: it can act, so it may free others. An actor created but not
+    /// started yet acts once someone starts it, which any started actor still able may
+    /// do: main preempted between `w.start()` and `n.start()` must not make `w`'s wait
+    /// for `n` look hopeless.
     fn able(&self, id: ActorId) -> bool {
-        !self.stuck.contains(&id)
-            && !process_gone(self.graph, id)
-            && self
-                .graph
-                .actor(id)
-                .is_some_and(|a| matches!(a.state, ActorState::Running | ActorState::Blocked))
+        match self.graph.actor(id).map(|a| a.state) {
+            Some(ActorState::New) => {
+                self.free(id)
+                    && self.graph.snap.actors.iter().any(|a| {
+                        a.id != id
+                            && matches!(a.state, ActorState::Running | ActorState::Blocked)
+                            && self.free(a.id)
+                    })
+            }
+            Some(ActorState::Running | ActorState::Blocked) => self.free(id),
+            Some(ActorState::Exited) | None => false,
+        }
+    }
+
+    /// Neither in S nor in a process that has exited.
+    fn free(&self, id: ActorId) -> bool {
+        !self.stuck.contains(&id) && !process_gone(self.graph, id)
     }
 
     /// Some able actor's code may perform `signal`.

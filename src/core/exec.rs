@@ -260,8 +260,9 @@ impl Interp<'_> {
             | HandleKind::RLock { .. }
             | HandleKind::Condition { .. }
             | HandleKind::Semaphore { .. } => {
-                self.world
-                    .call_method(self, h, Method::Acquire, Args::default(), span)
+                // A blocking acquire() returns True; `with_sync` skips building it.
+                self.world.with_sync(self, h, Method::Acquire, span)?;
+                Ok(Value::Bool(true))
             }
             HandleKind::Pool { .. } | HandleKind::Executor { .. } | HandleKind::Connection => {
                 Ok(Value::Handle(h))
@@ -277,7 +278,7 @@ impl Interp<'_> {
             HandleKind::Pool { .. } => Method::Terminate,
             HandleKind::Executor { .. } => Method::Shutdown,
             HandleKind::Connection => Method::Close,
-            _ => Method::Release,
+            _ => return self.world.with_sync(self, h, Method::Release, span),
         };
         discard(self.world.call_method(self, h, m, Args::default(), span))
     }
