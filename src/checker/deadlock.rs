@@ -7,7 +7,8 @@
 //!
 //! Every rule below errs towards "could be freed": a wait whose resource or satisfier is
 //! not in the snapshot, code the plan knows nothing about, a lock whose holder exited
-//! that another actor may release, a child process that someone may terminate. The one
+//! that another actor may release, a child process that someone may terminate, an actor
+//! not started yet while a started one that may start it still runs. The one
 //! assumption: a lock held by a live actor is released by that holder (as `ResSnap::owner`
 //! says, who releases it "in every sane program"), so a lock cycle or a nested acquire
 //! is reported even while a third actor that uses locks keeps running. A slow but live scenario must
