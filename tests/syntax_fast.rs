@@ -123,3 +123,64 @@ fn the_bench_scenarios_parse_fast_and_equal() {
         assert_eq!(counts.gave_up, 0, "{name}: the fast parser gave up");
     }
 }
+
+mod syntax_gen;
+
+use proptest::prelude::*;
+use syntax_gen::Gen;
+
+/// Edits a text: (position, character to insert, or `None` to delete one).
+fn garble(base: &str, edits: &[(usize, Option<char>)]) -> String {
+    let mut chars: Vec<char> = base.chars().collect();
+    for &(at, c) in edits {
+        let at = at % (chars.len() + 1);
+        match c {
+            Some(c) => chars.insert(at, c),
+            None if at < chars.len() => {
+                chars.remove(at);
+            }
+            None => {}
+        }
+    }
+    chars.into_iter().collect()
+}
+
+fn edits() -> impl Strategy<Value = Vec<(usize, Option<char>)>> {
+    let ch = prop::option::of(prop::sample::select(vec![
+        '{', '}', '(', ')', '[', ']', '"', '\'', '\n', ' ', ':', '=', ',', ';', '\\', 'x', '1',
+        '.', '*', '-', '<', '#', 'f', 'é',
+    ]));
+    prop::collection::vec((0usize..100_000, ch), 1..4)
+}
+
+/// A generated program must be valid and (unless the generator wrote one of the
+/// fast parser's deliberate give-ups) built by the fast parser alone.
+fn well_formed(name: &str, make: impl FnOnce(&mut Gen) -> String, seed: u64) {
+    let mut g = Gen::new(seed);
+    let file = SourceFile::new(name, make(&mut g));
+    let (counts, valid) = compare(&file);
+    assert!(valid, "the generated program is invalid:\n{}", file.text);
+    if !g.may_give_up() {
+        assert_eq!(
+            counts.gave_up, 0,
+            "the fast parser gave up on:\n{}",
+            file.text
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_programs_parse_fast_and_equal(seed in any::<u64>()) {
+        well_formed("gen.scn", Gen::scn, seed);
+        well_formed("gen.toml", Gen::toml, seed);
+    }
+
+    #[test]
+    fn garbled_programs_parse_the_same_either_way(seed in any::<u64>(), e in edits()) {
+        compare(&SourceFile::new("g.scn", garble(&Gen::new(seed).scn(), &e)));
+        compare(&SourceFile::new("g.toml", garble(&Gen::new(seed).toml(), &e)));
+    }
+}

@@ -380,7 +380,9 @@ impl Fast<'_> {
         }
         let mut items = vec![first];
         while self.eat(b',') {
-            if !self.starts_expr()? {
+            // `for x in a, { ... }`: pest tries the block as a dict, fails, and reads the
+            // comma as a trailing one.
+            if !self.starts_expr()? || (self.peek() == b'{' && !self.brace_is_dict()?) {
                 break;
             }
             items.push(self.expr()?);

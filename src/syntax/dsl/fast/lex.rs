@@ -22,6 +22,34 @@ fn not_xid(s: &[u8], i: usize) -> Result<bool, GiveUp> {
     }
 }
 
+/// The end of the whitespace and comments at `i` (pest's implicit `WHITESPACE` and
+/// `COMMENT`); `lines`: whether a line break is whitespace (inside brackets).
+pub(super) fn trivia_end(s: &[u8], mut i: usize, lines: bool) -> usize {
+    loop {
+        match s.get(i) {
+            Some(b' ' | b'\t' | b'\r' | 0x0C) => i += 1,
+            Some(b'\n') if lines => i += 1,
+            Some(b'\\') => {
+                let j = if s.get(i + 1) == Some(&b'\r') {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                if s.get(j) != Some(&b'\n') {
+                    return i;
+                }
+                i = j + 1;
+            }
+            Some(b'#') => {
+                while i < s.len() && s[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => return i,
+        }
+    }
+}
+
 /// The end of the name-like word at `i` (`i` itself when none starts there).
 pub(super) fn word_end(s: &[u8], i: usize) -> Result<usize, GiveUp> {
     match s.get(i) {

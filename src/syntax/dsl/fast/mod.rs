@@ -117,33 +117,9 @@ impl<'a> Fast<'a> {
         self.b.diags.is_empty().then_some(v)
     }
 
-    /// The end of the whitespace and comments at `i` (pest's implicit `WHITESPACE` and
-    /// `COMMENT`; a line break counts only inside brackets).
-    fn trivia_end(&self, mut i: usize) -> usize {
-        let s = self.s;
-        loop {
-            match s.get(i) {
-                Some(b' ' | b'\t' | b'\r' | 0x0C) => i += 1,
-                Some(b'\n') if self.brackets > 0 => i += 1,
-                Some(b'\\') => {
-                    let j = if s.get(i + 1) == Some(&b'\r') {
-                        i + 2
-                    } else {
-                        i + 1
-                    };
-                    if s.get(j) != Some(&b'\n') {
-                        return i;
-                    }
-                    i = j + 1;
-                }
-                Some(b'#') => {
-                    while i < s.len() && s[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                _ => return i,
-            }
-        }
+    /// The end of the trivia at `i`: a line break counts only inside brackets.
+    fn trivia_end(&self, i: usize) -> usize {
+        lex::trivia_end(self.s, i, self.brackets > 0)
     }
 
     fn peek(&self) -> u8 {

@@ -158,7 +158,7 @@ impl Fast<'_> {
             }
             let mut types = Vec::new();
             let mut name = None;
-            if self.peek() != b'{' || self.brace_may_be_dict() {
+            if self.peek() != b'{' || self.brace_is_dict()? {
                 let e = self.expr()?;
                 match e.kind {
                     ExprKind::Tuple(items) => types.extend(items),
@@ -198,17 +198,50 @@ impl Fast<'_> {
         })
     }
 
-    /// After a bare `except`, pest first tries the `{` as a dict display. That can only
-    /// succeed if the braces are empty or hold a `:` at their own level; then this says
-    /// yes and the caller's expression parse decides (or gives up).
-    fn brace_may_be_dict(&self) -> bool {
+    /// Where a block's `{` may follow (after a bare `except`, after a trailing comma),
+    /// pest first tries the `{` as a dict display. Says whether that would succeed
+    /// far enough to be taken: the braces are empty, or their first expression is
+    /// followed by `:`. Gives up when it cannot tell.
+    pub(super) fn brace_is_dict(&mut self) -> R<bool> {
+        if self.braces_empty() {
+            return Ok(true);
+        }
+        if !self.colon_in_braces() {
+            // No `:` at the braces' own level: no dict item can match.
+            return Ok(false);
+        }
+        // A `:` at the braces' level (a dict item's, or a `lambda`'s): parse the first
+        // expression as the dict would, then forget it. Where that parse gives up (it
+        // commits where pest would backtrack) this gives up too.
+        let (pos, last, brackets, nest) = (self.pos, self.last, self.brackets, self.nest);
+        let diags = self.b.diags.len();
+        self.open(b'{')?;
+        let dict = if !self.starts_expr()? {
+            false
+        } else {
+            self.expr()?;
+            self.peek() == b':'
+        };
+        (self.pos, self.last, self.brackets, self.nest) = (pos, last, brackets, nest);
+        self.b.diags.truncate(diags);
+        Ok(dict)
+    }
+
+    /// Whether the braces at the position hold only trivia.
+    fn braces_empty(&self) -> bool {
+        // Inside a dict a line break is trivia too.
+        self.s.get(lex::trivia_end(self.s, self.pos + 1, true)) == Some(&b'}')
+    }
+
+    /// Whether a `:` sits at the level of the braces at the position (outside nested
+    /// brackets, strings and comments), before their closing `}`. Also `true` where a
+    /// string cannot be read.
+    fn colon_in_braces(&self) -> bool {
         let s = self.s;
         let mut depth = 0usize;
-        let mut empty = true;
         let mut i = self.pos + 1;
         while i < s.len() {
-            let c = s[i];
-            match c {
+            match s[i] {
                 b'#' => {
                     while i < s.len() && s[i] != b'\n' {
                         i += 1;
@@ -218,19 +251,15 @@ impl Fast<'_> {
                 b'"' | b'\'' => match lex::string(s, i) {
                     Ok(Some(end)) => {
                         i = end;
-                        empty = false;
                         continue;
                     }
                     _ => return true,
                 },
-                b'}' if depth == 0 => return empty,
+                b'}' if depth == 0 => return false,
                 b':' if depth == 0 => return true,
                 b'(' | b'[' | b'{' => depth += 1,
                 b')' | b']' | b'}' => depth = depth.saturating_sub(1),
                 _ => {}
-            }
-            if !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\\' | 0x0C) {
-                empty = false;
             }
             i += 1;
         }
