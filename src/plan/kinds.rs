@@ -66,13 +66,25 @@ impl Abs {
     }
 
     fn join(&mut self, other: &Abs) {
+        self.join_changed(other);
+    }
+
+    /// Joins `other` in place; says whether that changed anything.
+    fn join_changed(&mut self, other: &Abs) -> bool {
+        let mut changed = other.top && !self.top;
         self.top |= other.top;
-        self.sites.extend(other.sites.iter().copied());
+        for s in &other.sites {
+            changed |= self.sites.insert(*s);
+        }
         match (&mut self.elems, &other.elems) {
-            (Some(a), Some(b)) => a.join(b),
-            (None, Some(b)) => self.elems = Some(b.clone()),
+            (Some(a), Some(b)) => changed |= a.join_changed(b),
+            (None, Some(b)) => {
+                self.elems = Some(b.clone());
+                changed = true;
+            }
             _ => {}
         }
+        changed
     }
 
     fn joined(mut self, other: &Abs) -> Abs {
@@ -122,7 +134,7 @@ pub enum Event {
 /// The result of inference.
 pub struct Kinds {
     pub sites: Vec<Site>,
-    vars: HashMap<(Option<FuncId>, u16), Abs>,
+    vars: Vars,
     /// Functions referenced as values other than as a thread/process/pool target.
     pub escaped: BTreeSet<FuncId>,
     pub events: Vec<Event>,
@@ -141,9 +153,69 @@ impl Kinds {
 
     /// The abstract value of a variable.
     pub fn var(&self, func: FuncId, p: Place) -> Abs {
-        self.vars.get(&key(func, p)).cloned().unwrap_or_default()
+        self.vars.get(key(func, p)).cloned().unwrap_or_default()
     }
 }
+
+/// The abstract value of every variable: globals by slot, locals by function and slot
+/// (dense: looked up at every use, in every round).
+#[derive(Default)]
+struct Vars {
+    globals: Vec<Abs>,
+    locals: Vec<Vec<Abs>>,
+}
+
+impl Vars {
+    fn get(&self, (func, slot): (Option<FuncId>, u16)) -> Option<&Abs> {
+        match func {
+            None => self.globals.get(slot as usize),
+            Some(f) => self.locals.get(f as usize)?.get(slot as usize),
+        }
+    }
+
+    fn slot(&mut self, (func, slot): (Option<FuncId>, u16)) -> &mut Abs {
+        let v = match func {
+            None => &mut self.globals,
+            Some(f) => {
+                if self.locals.len() <= f as usize {
+                    self.locals.resize_with(f as usize + 1, Vec::new);
+                }
+                &mut self.locals[f as usize]
+            }
+        };
+        if v.len() <= slot as usize {
+            v.resize_with(slot as usize + 1, Abs::default);
+        }
+        &mut v[slot as usize]
+    }
+}
+
+/// FxHash for spans: the site table is looked up at every call in every round, and
+/// SipHash's resistance to chosen keys buys nothing here.
+#[derive(Default)]
+struct SpanHasher(u64);
+
+impl std::hash::Hasher for SpanHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type SpanMap<V> = HashMap<Span, V, std::hash::BuildHasherDefault<SpanHasher>>;
 
 fn key(func: FuncId, p: Place) -> (Option<FuncId>, u16) {
     match p {
@@ -157,8 +229,8 @@ pub fn infer(functions: &[Function]) -> Kinds {
     let mut a = Analyzer {
         functions,
         sites: Vec::new(),
-        by_span: HashMap::new(),
-        vars: HashMap::new(),
+        by_span: SpanMap::default(),
+        vars: Vars::default(),
         changed: false,
         escaped: BTreeSet::new(),
         record: false,
@@ -196,8 +268,8 @@ pub fn infer(functions: &[Function]) -> Kinds {
 struct Analyzer<'p> {
     functions: &'p [Function],
     sites: Vec<Site>,
-    by_span: HashMap<Span, SiteId>,
-    vars: HashMap<(Option<FuncId>, u16), Abs>,
+    by_span: SpanMap<SiteId>,
+    vars: Vars,
     changed: bool,
     escaped: BTreeSet<FuncId>,
     /// The final pass: record events.
@@ -281,10 +353,7 @@ impl Analyzer<'_> {
     }
 
     fn assign(&mut self, k: (Option<FuncId>, u16), a: &Abs) {
-        let v = self.vars.entry(k).or_default();
-        let joined = v.clone().joined(a);
-        if *v != joined {
-            *v = joined;
+        if self.vars.slot(k).join_changed(a) {
             self.changed = true;
         }
     }
@@ -506,7 +575,7 @@ impl Analyzer<'_> {
 
     fn expr(&mut self, f: FuncId, e: &Expr) -> Abs {
         match &e.kind {
-            ExprKind::Load(p) => self.vars.get(&key(f, *p)).cloned().unwrap_or_default(),
+            ExprKind::Load(p) => self.vars.get(key(f, *p)).cloned().unwrap_or_default(),
             ExprKind::Func(g) => {
                 self.escaped.insert(*g);
                 self.params_top(*g);
@@ -515,7 +584,7 @@ impl Analyzer<'_> {
             ExprKind::Lambda { func, captures } => {
                 self.escaped.insert(*func);
                 for (i, p) in captures.iter().enumerate() {
-                    let a = self.vars.get(&key(f, *p)).cloned().unwrap_or_default();
+                    let a = self.vars.get(key(f, *p)).cloned().unwrap_or_default();
                     self.assign((Some(*func), i as u16), &a);
                 }
                 let n = self.functions[*func as usize].params.len();

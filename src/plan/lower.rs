@@ -17,7 +17,7 @@ use crate::plan::ir::{
     StmtKind, Target,
 };
 use crate::plan::modules::{self, Entity};
-use crate::plan::scope::{block_bindings, expr_bindings, lambda_free_names};
+use crate::plan::scope::{block_bindings, block_globals, expr_bindings, lambda_free_names};
 use crate::plan::signatures::ctor_kind;
 use crate::syntax::ast;
 use crate::syntax::span::{SourceFile, Span};
@@ -298,7 +298,7 @@ impl<'a> Lowerer<'a> {
     fn declare_globals(&mut self, sc: &ast::Scenario) -> Vec<Stmt> {
         let mut names = block_bindings(&sc.body).assigned;
         for def in &sc.functions {
-            for g in block_bindings(&def.body).globals {
+            for g in block_globals(&def.body) {
                 names.push((g.name, g.span));
             }
         }
