@@ -8,7 +8,9 @@
 //! and tuples built in the scenario track their elements, so `for p in procs:
 //! p.join()` knows `p` is a Process.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use crate::plan::fx_hash::{FxHashMap, FxHashSet};
 
 use crate::core::names::{Attr, Builtin, Method};
 use crate::plan::ir::{
@@ -190,33 +192,6 @@ impl Vars {
     }
 }
 
-/// FxHash for spans: the site table is looked up at every call in every round, and
-/// SipHash's resistance to chosen keys buys nothing here.
-#[derive(Default)]
-struct SpanHasher(u64);
-
-impl std::hash::Hasher for SpanHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type SpanMap<V> = HashMap<Span, V, std::hash::BuildHasherDefault<SpanHasher>>;
-
 fn key(func: FuncId, p: Place) -> (Option<FuncId>, u16) {
     match p {
         Place::Global(s) => (None, s),
@@ -229,28 +204,36 @@ pub fn infer(functions: &[Function]) -> Kinds {
     let mut a = Analyzer {
         functions,
         sites: Vec::new(),
-        by_span: SpanMap::default(),
+        by_span: FxHashMap::default(),
         vars: Vars::default(),
         changed: false,
         escaped: BTreeSet::new(),
-        record: false,
         events: Vec::new(),
-        targets: HashMap::new(),
+        targets: FxHashMap::default(),
     };
     for (f, func) in functions.iter().enumerate() {
         a.discover_block(f as FuncId, &func.body);
     }
     // Each round only grows the abstract values, which are bounded by the finite sets
     // of sites: the loop ends. The cap is a guard, far above what scenarios need.
+    // Every round records events; the first round that changes nothing saw the final
+    // values from start to end, so its events are the final ones (no extra round).
+    let mut settled = false;
     for _ in 0..64 {
         a.changed = false;
+        a.events.clear();
+        a.targets.clear();
         a.run();
         if !a.changed {
+            settled = true;
             break;
         }
     }
-    a.record = true;
-    a.run();
+    if !settled {
+        a.events.clear();
+        a.targets.clear();
+        a.run();
+    }
     for (site, targets) in std::mem::take(&mut a.targets) {
         let t = &mut a.sites[site as usize].targets;
         t.extend(targets);
@@ -268,15 +251,14 @@ pub fn infer(functions: &[Function]) -> Kinds {
 struct Analyzer<'p> {
     functions: &'p [Function],
     sites: Vec<Site>,
-    by_span: SpanMap<SiteId>,
+    by_span: FxHashMap<Span, SiteId>,
     vars: Vars,
     changed: bool,
     escaped: BTreeSet<FuncId>,
-    /// The final pass: record events.
-    record: bool,
+    /// What the current round saw (the last round's are the result).
     events: Vec<Event>,
     /// Pool/executor site → functions submitted to it.
-    targets: HashMap<SiteId, HashSet<FuncId>>,
+    targets: FxHashMap<SiteId, FxHashSet<FuncId>>,
 }
 
 /// The argument at position `i` or keyword `name`.
@@ -359,9 +341,7 @@ impl Analyzer<'_> {
     }
 
     fn emit(&mut self, ev: Event) {
-        if self.record {
-            self.events.push(ev);
-        }
+        self.events.push(ev);
     }
 
     fn block(&mut self, f: FuncId, stmts: &[Stmt]) {
@@ -772,10 +752,8 @@ impl Analyzer<'_> {
         let mut arg_abs = Vec::new();
         if let Some(t) = task_target {
             let g = func_of(t).expect("filtered above");
-            if self.record {
-                for s in &recv.sites {
-                    self.targets.entry(*s).or_default().insert(g);
-                }
+            for s in &recv.sites {
+                self.targets.entry(*s).or_default().insert(g);
             }
             match m {
                 Method::Submit => {

@@ -3,8 +3,7 @@
 //! Comprehension targets are bound in the enclosing scope (Python 3 gives them their own
 //! scope; scenarios never observe the difference). Lambda bodies are separate scopes.
 
-use std::collections::HashSet;
-
+use crate::plan::fx_hash::FxHashSet;
 use crate::syntax::ast::{Block, Expr, ExprKind, FStrPart, Ident, StmtKind};
 use crate::syntax::span::Span;
 
@@ -16,7 +15,7 @@ pub struct Bindings {
     pub globals: Vec<Ident>,
     /// The names in `assigned`: a module body binds thousands, and a scan per binding
     /// made this quadratic.
-    seen: HashSet<String>,
+    seen: FxHashSet<String>,
 }
 
 impl Bindings {
