@@ -177,7 +177,7 @@ fn collect_target(t: &Expr, b: &mut Bindings) {
 }
 
 /// Visits the direct subexpressions of `e` (not a lambda's body).
-pub fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub fn children<'e>(e: &'e Expr, mut f: impl FnMut(&'e Expr)) {
     match &e.kind {
         ExprKind::Name(_)
         | ExprKind::None
