@@ -170,7 +170,7 @@ fn well_formed(name: &str, make: impl FnOnce(&mut Gen) -> String, seed: u64) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_programs_parse_fast_and_equal(seed in any::<u64>()) {
