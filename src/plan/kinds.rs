@@ -8,7 +8,9 @@
 //! and tuples built in the scenario track their elements, so `for p in procs:
 //! p.join()` knows `p` is a Process.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use crate::plan::fx_hash::FxHashMap;
 
 use crate::core::names::{Attr, Builtin, Method};
 use crate::plan::ir::{
@@ -66,13 +68,25 @@ impl Abs {
     }
 
     fn join(&mut self, other: &Abs) {
+        self.join_changed(other);
+    }
+
+    /// Joins `other` in place; says whether that changed anything.
+    fn join_changed(&mut self, other: &Abs) -> bool {
+        let mut changed = other.top && !self.top;
         self.top |= other.top;
-        self.sites.extend(other.sites.iter().copied());
+        for s in &other.sites {
+            changed |= self.sites.insert(*s);
+        }
         match (&mut self.elems, &other.elems) {
-            (Some(a), Some(b)) => a.join(b),
-            (None, Some(b)) => self.elems = Some(b.clone()),
+            (Some(a), Some(b)) => changed |= a.join_changed(b),
+            (None, Some(b)) => {
+                self.elems = Some(b.clone());
+                changed = true;
+            }
             _ => {}
         }
+        changed
     }
 
     fn joined(mut self, other: &Abs) -> Abs {
@@ -122,7 +136,7 @@ pub enum Event {
 /// The result of inference.
 pub struct Kinds {
     pub sites: Vec<Site>,
-    vars: HashMap<(Option<FuncId>, u16), Abs>,
+    vars: Vars,
     /// Functions referenced as values other than as a thread/process/pool target.
     pub escaped: BTreeSet<FuncId>,
     pub events: Vec<Event>,
@@ -141,11 +155,55 @@ impl Kinds {
 
     /// The abstract value of a variable.
     pub fn var(&self, func: FuncId, p: Place) -> Abs {
-        self.vars.get(&key(func, p)).cloned().unwrap_or_default()
+        self.vars.get(key(func, p)).cloned().unwrap_or_default()
     }
 }
 
-fn key(func: FuncId, p: Place) -> (Option<FuncId>, u16) {
+/// The abstract value of every variable: globals by slot, locals by function and slot
+/// (dense: looked up at every use), each with the clock tick of its last change.
+#[derive(Default)]
+struct Vars {
+    globals: Vec<(Abs, u64)>,
+    locals: Vec<Vec<(Abs, u64)>>,
+}
+
+type Key = (Option<FuncId>, u16);
+
+impl Vars {
+    fn get(&self, k: Key) -> Option<&Abs> {
+        self.entry(k).map(|(a, _)| a)
+    }
+
+    fn entry(&self, (func, slot): Key) -> Option<&(Abs, u64)> {
+        match func {
+            None => self.globals.get(slot as usize),
+            Some(f) => self.locals.get(f as usize)?.get(slot as usize),
+        }
+    }
+
+    /// When the variable last changed (0: never).
+    fn stamp(&self, k: Key) -> u64 {
+        self.entry(k).map_or(0, |(_, t)| *t)
+    }
+
+    fn slot(&mut self, (func, slot): Key) -> &mut (Abs, u64) {
+        let v = match func {
+            None => &mut self.globals,
+            Some(f) => {
+                if self.locals.len() <= f as usize {
+                    self.locals.resize_with(f as usize + 1, Vec::new);
+                }
+                &mut self.locals[f as usize]
+            }
+        };
+        if v.len() <= slot as usize {
+            v.resize_with(slot as usize + 1, Default::default);
+        }
+        &mut v[slot as usize]
+    }
+}
+
+fn key(func: FuncId, p: Place) -> Key {
     match p {
         Place::Global(s) => (None, s),
         Place::Local(s) => (Some(func), s),
@@ -154,57 +212,88 @@ fn key(func: FuncId, p: Place) -> (Option<FuncId>, u16) {
 
 /// Runs inference over every function of the program.
 pub fn infer(functions: &[Function]) -> Kinds {
+    let n = functions.len();
     let mut a = Analyzer {
         functions,
         sites: Vec::new(),
-        by_span: HashMap::new(),
-        vars: HashMap::new(),
-        changed: false,
+        by_span: FxHashMap::default(),
+        vars: Vars::default(),
+        clock: 0,
+        reads: Vec::new(),
         escaped: BTreeSet::new(),
-        record: false,
         events: Vec::new(),
-        targets: HashMap::new(),
+        targets: Vec::new(),
+        runs: (0..n).map(|_| Run::default()).collect(),
     };
     for (f, func) in functions.iter().enumerate() {
         a.discover_block(f as FuncId, &func.body);
     }
-    // Each round only grows the abstract values, which are bounded by the finite sets
-    // of sites: the loop ends. The cap is a guard, far above what scenarios need.
+    // A function is run again while a variable it read has changed since it read it;
+    // its events are those of its last run, which then saw the final values. Values
+    // only grow, bounded by the finite sets of sites: the loop ends. The cap is a
+    // guard, far above what scenarios need. The order changes only how many runs it
+    // takes: the main body (after the defs) first binds the globals and the targets'
+    // parameters that the defs then read.
+    for f in (0..n).rev() {
+        a.run_function(f);
+    }
     for _ in 0..64 {
-        a.changed = false;
-        a.run();
-        if !a.changed {
+        let mut again = false;
+        for f in (0..n).rev() {
+            let r = &a.runs[f];
+            if r.reads.iter().any(|&(k, at)| a.vars.stamp(k) > at) {
+                a.run_function(f);
+                again = true;
+            }
+        }
+        if !again {
             break;
         }
     }
-    a.record = true;
-    a.run();
-    for (site, targets) in std::mem::take(&mut a.targets) {
-        let t = &mut a.sites[site as usize].targets;
-        t.extend(targets);
-        t.sort_unstable();
-        t.dedup();
+    let mut events = Vec::new();
+    for r in &mut a.runs {
+        events.append(&mut r.events);
+        for &(site, g) in &r.targets {
+            a.sites[site as usize].targets.push(g);
+        }
+    }
+    for s in &mut a.sites {
+        s.targets.sort_unstable();
+        s.targets.dedup();
     }
     Kinds {
         sites: a.sites,
         vars: a.vars,
         escaped: a.escaped,
-        events: a.events,
+        events,
     }
+}
+
+/// What the last run of one function read and saw.
+#[derive(Default)]
+struct Run {
+    /// The variables it read, each with the clock when it did.
+    reads: Vec<(Key, u64)>,
+    events: Vec<Event>,
+    /// (pool or executor site, function submitted to it).
+    targets: Vec<(SiteId, FuncId)>,
 }
 
 struct Analyzer<'p> {
     functions: &'p [Function],
     sites: Vec<Site>,
-    by_span: HashMap<Span, SiteId>,
-    vars: HashMap<(Option<FuncId>, u16), Abs>,
-    changed: bool,
+    by_span: FxHashMap<Span, SiteId>,
+    vars: Vars,
+    /// Counts changes to variables.
+    clock: u64,
+    /// Variables read by the function being run, with the clock when they were.
+    reads: Vec<(Key, u64)>,
     escaped: BTreeSet<FuncId>,
-    /// The final pass: record events.
-    record: bool,
+    /// What the function being run saw.
     events: Vec<Event>,
-    /// Pool/executor site → functions submitted to it.
-    targets: HashMap<SiteId, HashSet<FuncId>>,
+    targets: Vec<(SiteId, FuncId)>,
+    /// Per function: its last run.
+    runs: Vec<Run>,
 }
 
 /// The argument at position `i` or keyword `name`.
@@ -273,26 +362,31 @@ impl Analyzer<'_> {
         children(e, &mut |c| self.discover(f, c));
     }
 
-    fn run(&mut self) {
-        for f in 0..self.functions.len() {
-            let body = &self.functions[f].body;
-            self.block(f as FuncId, body);
+    fn run_function(&mut self, f: usize) {
+        let body = &self.functions[f].body;
+        self.block(f as FuncId, body);
+        let r = &mut self.runs[f];
+        r.reads = std::mem::take(&mut self.reads);
+        r.events = std::mem::take(&mut self.events);
+        r.targets = std::mem::take(&mut self.targets);
+    }
+
+    fn assign(&mut self, k: Key, a: &Abs) {
+        let slot = self.vars.slot(k);
+        if slot.0.join_changed(a) {
+            self.clock += 1;
+            slot.1 = self.clock;
         }
     }
 
-    fn assign(&mut self, k: (Option<FuncId>, u16), a: &Abs) {
-        let v = self.vars.entry(k).or_default();
-        let joined = v.clone().joined(a);
-        if *v != joined {
-            *v = joined;
-            self.changed = true;
-        }
+    /// A variable's value, noted as read by the function being run.
+    fn load(&mut self, k: Key) -> Abs {
+        self.reads.push((k, self.clock));
+        self.vars.get(k).cloned().unwrap_or_default()
     }
 
     fn emit(&mut self, ev: Event) {
-        if self.record {
-            self.events.push(ev);
-        }
+        self.events.push(ev);
     }
 
     fn block(&mut self, f: FuncId, stmts: &[Stmt]) {
@@ -506,7 +600,7 @@ impl Analyzer<'_> {
 
     fn expr(&mut self, f: FuncId, e: &Expr) -> Abs {
         match &e.kind {
-            ExprKind::Load(p) => self.vars.get(&key(f, *p)).cloned().unwrap_or_default(),
+            ExprKind::Load(p) => self.load(key(f, *p)),
             ExprKind::Func(g) => {
                 self.escaped.insert(*g);
                 self.params_top(*g);
@@ -515,7 +609,7 @@ impl Analyzer<'_> {
             ExprKind::Lambda { func, captures } => {
                 self.escaped.insert(*func);
                 for (i, p) in captures.iter().enumerate() {
-                    let a = self.vars.get(&key(f, *p)).cloned().unwrap_or_default();
+                    let a = self.load(key(f, *p));
                     self.assign((Some(*func), i as u16), &a);
                 }
                 let n = self.functions[*func as usize].params.len();
@@ -703,10 +797,8 @@ impl Analyzer<'_> {
         let mut arg_abs = Vec::new();
         if let Some(t) = task_target {
             let g = func_of(t).expect("filtered above");
-            if self.record {
-                for s in &recv.sites {
-                    self.targets.entry(*s).or_default().insert(g);
-                }
+            for s in &recv.sites {
+                self.targets.push((*s, g));
             }
             match m {
                 Method::Submit => {

@@ -5,7 +5,7 @@
 //!
 //! Calls, attributes and module paths are lowered in `calls.rs`.
 
-use std::collections::{HashMap, HashSet};
+use crate::plan::fx_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 use crate::core::names::ExcType;
@@ -17,7 +17,7 @@ use crate::plan::ir::{
     StmtKind, Target,
 };
 use crate::plan::modules::{self, Entity};
-use crate::plan::scope::{block_bindings, expr_bindings, lambda_free_names};
+use crate::plan::scope::{block_bindings, block_globals, expr_bindings, lambda_free_names};
 use crate::plan::signatures::ctor_kind;
 use crate::syntax::ast;
 use crate::syntax::span::{SourceFile, Span};
@@ -70,17 +70,17 @@ impl Claimed {
 #[derive(Default)]
 pub(crate) struct SideSpans {
     /// Method call or bound method → (method name span, keyword name spans).
-    pub methods: HashMap<Span, (Span, Vec<(String, Span)>)>,
+    pub methods: FxHashMap<Span, (Span, Vec<(String, Span)>)>,
     /// Attribute expression → attribute name span.
-    pub attrs: HashMap<Span, Span>,
+    pub attrs: FxHashMap<Span, Span>,
     /// Attribute assignment target, by its receiver's span → attribute name span.
-    pub target_attrs: HashMap<Span, Span>,
+    pub target_attrs: FxHashMap<Span, Span>,
 }
 
 struct Frame {
     /// The module body: its names are globals.
     module: bool,
-    slots: HashMap<String, u16>,
+    slots: FxHashMap<String, u16>,
     names: Vec<String>,
     loops: u32,
 }
@@ -89,7 +89,7 @@ impl Frame {
     fn new(module: bool) -> Frame {
         Frame {
             module,
-            slots: HashMap::new(),
+            slots: FxHashMap::default(),
             names: Vec::new(),
             loops: 0,
         }
@@ -119,11 +119,11 @@ pub(crate) struct Lowerer<'a> {
     pub file: &'a SourceFile,
     pub diags: Vec<Diagnostic>,
     pub claimed: Claimed,
-    pub statics: HashMap<String, (Static, Span)>,
+    pub statics: FxHashMap<String, (Static, Span)>,
     globals: Vec<GlobalInfo>,
-    global_slots: HashMap<String, u16>,
+    global_slots: FxHashMap<String, u16>,
     /// Globals made for names that are never bound (see [`Lowerer::unbound`]).
-    unbound_globals: HashSet<u16>,
+    unbound_globals: FxHashSet<u16>,
     functions: Vec<Option<Function>>,
     /// The `def`s as written, for arity checks of calls and `target=`.
     pub defs: &'a [ast::FuncDef],
@@ -145,10 +145,10 @@ impl<'a> Lowerer<'a> {
             file,
             diags: Vec::new(),
             claimed: Claimed::from_expects(&scenario.expects),
-            statics: HashMap::new(),
+            statics: FxHashMap::default(),
             globals: Vec::new(),
-            global_slots: HashMap::new(),
-            unbound_globals: HashSet::new(),
+            global_slots: FxHashMap::default(),
+            unbound_globals: FxHashSet::default(),
             functions,
             defs: &scenario.functions,
             frames: vec![Frame::new(true)],
@@ -298,7 +298,7 @@ impl<'a> Lowerer<'a> {
     fn declare_globals(&mut self, sc: &ast::Scenario) -> Vec<Stmt> {
         let mut names = block_bindings(&sc.body).assigned;
         for def in &sc.functions {
-            for g in block_bindings(&def.body).globals {
+            for g in block_globals(&def.body) {
                 names.push((g.name, g.span));
             }
         }

@@ -17,6 +17,7 @@ mod checks;
 pub mod config;
 pub mod expect;
 pub mod facts;
+mod fx_hash;
 pub mod graph;
 pub mod ir;
 pub mod kinds;

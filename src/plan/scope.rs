@@ -3,6 +3,7 @@
 //! Comprehension targets are bound in the enclosing scope (Python 3 gives them their own
 //! scope; scenarios never observe the difference). Lambda bodies are separate scopes.
 
+use crate::plan::fx_hash::FxHashSet;
 use crate::syntax::ast::{Block, Expr, ExprKind, FStrPart, Ident, StmtKind};
 use crate::syntax::span::Span;
 
@@ -12,11 +13,15 @@ pub struct Bindings {
     pub assigned: Vec<(String, Span)>,
     /// `global x` declarations, with the span of each name.
     pub globals: Vec<Ident>,
+    /// The names in `assigned`: a module body binds thousands, and a scan per binding
+    /// made this quadratic.
+    seen: FxHashSet<String>,
 }
 
 impl Bindings {
     fn bind(&mut self, name: &str, span: Span) {
-        if !self.assigned.iter().any(|(n, _)| n == name) {
+        if !self.seen.contains(name) {
+            self.seen.insert(name.to_string());
             self.assigned.push((name.to_string(), span));
         }
     }
@@ -31,6 +36,48 @@ pub fn block_bindings(block: &Block) -> Bindings {
     let mut b = Bindings::default();
     collect_block(block, &mut b);
     b
+}
+
+/// The `global` declarations of a block: statements only, without the walk through
+/// every expression that [`block_bindings`] needs.
+pub fn block_globals(block: &Block) -> Vec<Ident> {
+    let mut out = Vec::new();
+    globals_in(block, &mut out);
+    out
+}
+
+fn globals_in(block: &Block, out: &mut Vec<Ident>) {
+    for s in block {
+        match &s.kind {
+            StmtKind::Global(names) => out.extend(names.iter().cloned()),
+            StmtKind::If { branches, orelse } => {
+                for (_, body) in branches {
+                    globals_in(body, out);
+                }
+                if let Some(o) = orelse {
+                    globals_in(o, out);
+                }
+            }
+            StmtKind::While { body, .. }
+            | StmtKind::For { body, .. }
+            | StmtKind::With { body, .. } => globals_in(body, out),
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finally,
+            } => {
+                globals_in(body, out);
+                for h in handlers {
+                    globals_in(&h.body, out);
+                }
+                for blk in [orelse, finally].into_iter().flatten() {
+                    globals_in(blk, out);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The names an expression binds: its comprehension targets.
@@ -130,7 +177,7 @@ fn collect_target(t: &Expr, b: &mut Bindings) {
 }
 
 /// Visits the direct subexpressions of `e` (not a lambda's body).
-pub fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+pub fn children<'e>(e: &'e Expr, mut f: impl FnMut(&'e Expr)) {
     match &e.kind {
         ExprKind::Name(_)
         | ExprKind::None

@@ -5,6 +5,17 @@ use super::Rule;
 use super::builder::{Builder, P, children};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{Expr, ExprKind, FStrPart};
+use crate::syntax::span::Span;
+
+/// Which number token the grammar matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum NumKind {
+    Float,
+    Hex,
+    Oct,
+    Bin,
+    Dec,
+}
 
 /// One literal of a (possibly concatenated) string expression.
 enum Piece {
@@ -15,25 +26,39 @@ enum Piece {
 
 impl Builder<'_> {
     pub(super) fn number(&mut self, p: &P<'_>) -> ExprKind {
-        let text: String = p.as_str().chars().filter(|&c| c != '_').collect();
-        let (digits, radix) = match p.as_rule() {
-            Rule::float => {
+        let kind = match p.as_rule() {
+            Rule::float => NumKind::Float,
+            Rule::hex_int => NumKind::Hex,
+            Rule::oct_int => NumKind::Oct,
+            Rule::bin_int => NumKind::Bin,
+            _ => NumKind::Dec,
+        };
+        self.number_at(p.as_str(), p.as_span().start(), kind)
+    }
+
+    /// The value of the number token `token` at offset `off` of the parsed text.
+    pub(super) fn number_at(&mut self, token: &str, off: usize, kind: NumKind) -> ExprKind {
+        let span = || self.map.span(off, off + token.len());
+        let text: String = token.chars().filter(|&c| c != '_').collect();
+        let (digits, radix) = match kind {
+            NumKind::Float => {
                 return match text.parse::<f64>() {
                     Ok(f) => ExprKind::Float(f),
                     Err(_) => {
-                        self.error(Diagnostic::error("invalid float literal", self.span(p)));
+                        let d = Diagnostic::error("invalid float literal", span());
+                        self.error(d);
                         ExprKind::Float(0.0)
                     }
                 };
             }
-            Rule::hex_int => (&text[2..], 16),
-            Rule::oct_int => (&text[2..], 8),
-            Rule::bin_int => (&text[2..], 2),
-            _ => {
+            NumKind::Hex => (&text[2..], 16),
+            NumKind::Oct => (&text[2..], 8),
+            NumKind::Bin => (&text[2..], 2),
+            NumKind::Dec => {
                 if text.len() > 1 && text.starts_with('0') && text.bytes().any(|b| b != b'0') {
                     let d = Diagnostic::error(
                         "leading zeros are not allowed in decimal integers",
-                        self.span(p),
+                        span(),
                     )
                     .with_help("write it without the zeros, or use `0o` for an octal number");
                     self.error(d);
@@ -45,7 +70,7 @@ impl Builder<'_> {
         match i128::from_str_radix(digits, radix) {
             Ok(v) => ExprKind::Int(v),
             Err(_) => {
-                let d = Diagnostic::error("integer literal is too large", self.span(p))
+                let d = Diagnostic::error("integer literal is too large", span())
                     .with_note("integers must fit in 128 bits");
                 self.error(d);
                 ExprKind::Int(0)
@@ -56,7 +81,19 @@ impl Builder<'_> {
     /// `"a" f"{b}" 'c'`: adjacent literals concatenated.
     pub(super) fn strings(&mut self, p: P<'_>) -> Expr {
         let span = self.span(&p);
-        let pieces: Vec<(Piece, P<'_>)> = children(p).map(|s| (self.piece(&s), s)).collect();
+        let tokens: Vec<(&str, usize)> = children(p)
+            .map(|s| (s.as_str(), s.as_span().start()))
+            .collect();
+        self.strings_at(span, &tokens)
+    }
+
+    /// The string expression spanning `span` made of the string tokens `tokens`, each
+    /// with its offset in the parsed text.
+    pub(super) fn strings_at(&mut self, span: Span, tokens: &[(&str, usize)]) -> Expr {
+        let pieces: Vec<(Piece, Span)> = tokens
+            .iter()
+            .map(|&(text, off)| (self.piece(text, off), self.map.span(off, off + text.len())))
+            .collect();
         let kind = if pieces.iter().all(|(x, _)| matches!(x, Piece::Str(_))) {
             let mut s = String::new();
             for (x, _) in pieces {
@@ -74,7 +111,7 @@ impl Builder<'_> {
             }
             ExprKind::Bytes(v)
         } else if let Some((_, at)) = pieces.iter().find(|(x, _)| matches!(x, Piece::Bytes(_))) {
-            let d = Diagnostic::error("cannot mix bytes and string literals", self.span(at))
+            let d = Diagnostic::error("cannot mix bytes and string literals", *at)
                 .with_label("bytes literal next to a string literal");
             self.error(d);
             ExprKind::Str(String::new())
@@ -101,10 +138,16 @@ impl Builder<'_> {
 
     /// The value of a `string` token that must be a plain string (not bytes, no fields).
     pub(super) fn plain_string(&mut self, p: P<'_>, what: &str) -> Option<String> {
-        match self.piece(&p) {
+        self.plain_string_at(p.as_str(), p.as_span().start(), what)
+    }
+
+    /// [`Self::plain_string`] of the string token `text` at offset `off`.
+    pub(super) fn plain_string_at(&mut self, text: &str, off: usize, what: &str) -> Option<String> {
+        match self.piece(text, off) {
             Piece::Str(s) => Some(s),
             _ => {
-                let d = Diagnostic::error(format!("{what} must be a plain string"), self.span(&p))
+                let span = self.map.span(off, off + text.len());
+                let d = Diagnostic::error(format!("{what} must be a plain string"), span)
                     .with_help("remove the `b` or `f` prefix");
                 self.error(d);
                 None
@@ -127,9 +170,8 @@ impl Builder<'_> {
         self.error(d);
     }
 
-    fn piece(&mut self, p: &P<'_>) -> Piece {
-        let text = p.as_str();
-        let off = p.as_span().start();
+    /// The value of one string token `text` at offset `off` of the parsed text.
+    fn piece(&mut self, text: &str, off: usize) -> Piece {
         let prefix_len = text.find(['"', '\'']).unwrap_or(0);
         let prefix = text[..prefix_len].to_ascii_lowercase();
         let raw = prefix.contains('r');

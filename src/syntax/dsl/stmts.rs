@@ -246,7 +246,8 @@ impl Builder<'_> {
     }
 }
 
-fn aug_op(s: &str) -> BinOp {
+/// The operator of an augmented assignment token (`+=` is `Add`).
+pub(super) fn aug_op(s: &str) -> BinOp {
     match s.trim_end_matches('=') {
         "+" => BinOp::Add,
         "-" => BinOp::Sub,
