@@ -17,7 +17,7 @@ use crate::core::world::{Args, Caller, World};
 use crate::engine::run_event::RunEvent;
 use crate::engine::runtime::Runtime;
 use crate::engine::stress::{SHARED_OP, TICK};
-use crate::engine::sync_calls::is_bare_sync_call;
+use crate::engine::sync_calls::{is_bare_sync_call, is_sync_acquire_release};
 use crate::syntax::span::Span;
 
 pub struct ActorWorld {
@@ -80,7 +80,7 @@ impl World for ActorWorld {
     }
 
     fn with_sync(&self, cx: &mut dyn Caller, recv: Handle, m: Method, span: Span) -> Res<()> {
-        if !self.rt.stress && is_bare_sync_call(recv, m, &Args::default()) {
+        if !self.rt.stress && is_sync_acquire_release(recv, m) {
             return self.bare_sync_call(recv, m, span).map(|_| ());
         }
         self.call_method(cx, recv, m, Args::default(), span)

@@ -432,6 +432,12 @@ impl ActorWorld {
 /// may skip dropping them.
 #[inline]
 pub(crate) fn is_bare_sync_call(h: Handle, m: Method, args: &Args) -> bool {
+    is_sync_acquire_release(h, m) && args.pos.capacity() == 0 && args.kw.capacity() == 0
+}
+
+/// `acquire`/`release` on a Lock, RLock, Condition or Semaphore.
+#[inline]
+pub(crate) fn is_sync_acquire_release(h: Handle, m: Method) -> bool {
     matches!(m, Method::Acquire | Method::Release)
         && matches!(
             h.kind,
@@ -440,8 +446,6 @@ pub(crate) fn is_bare_sync_call(h: Handle, m: Method, args: &Args) -> bool {
                 | HandleKind::Condition { .. }
                 | HandleKind::Semaphore { .. }
         )
-        && args.pos.capacity() == 0
-        && args.kw.capacity() == 0
 }
 
 fn is_mp(kind: HandleKind) -> bool {
