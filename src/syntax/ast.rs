@@ -34,6 +34,21 @@ pub struct Scenario {
     pub span: Span,
 }
 
+impl Scenario {
+    /// A scenario with nothing in it yet, spanning `span`: what the front ends fill.
+    pub fn empty(span: Span) -> Scenario {
+        Scenario {
+            name: None,
+            config: Vec::new(),
+            imports: Vec::new(),
+            functions: Vec::new(),
+            body: Vec::new(),
+            expects: Vec::new(),
+            span,
+        }
+    }
+}
+
 /// `key = literal` in the config block. Known keys are checked by `plan`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfigItem {

@@ -137,15 +137,7 @@ impl<'a> Builder<'a> {
     }
 
     pub(crate) fn file(&mut self, p: P<'_>) -> ast::Scenario {
-        let mut sc = ast::Scenario {
-            name: None,
-            config: Vec::new(),
-            imports: Vec::new(),
-            functions: Vec::new(),
-            body: Vec::new(),
-            expects: Vec::new(),
-            span: self.map.span(0, self.src.len()),
-        };
+        let mut sc = ast::Scenario::empty(self.map.span(0, self.src.len()));
         for c in children(p) {
             match c.as_rule() {
                 Rule::scenario_decl => {

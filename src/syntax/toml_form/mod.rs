@@ -40,15 +40,7 @@ pub fn parse_toml(file: &SourceFile) -> Result<Scenario, Vec<Diagnostic>> {
         return Err(diags);
     }
     let mut r = Reader::new(file);
-    let mut sc = Scenario {
-        name: None,
-        config: Vec::new(),
-        imports: Vec::new(),
-        functions: Vec::new(),
-        body: Vec::new(),
-        expects: Vec::new(),
-        span: Span::new(0, file.text.len()),
-    };
+    let mut sc = Scenario::empty(Span::new(0, file.text.len()));
     let doc = doc.get_ref();
     r.check_keys(doc, TOP_KEYS, "the scenario");
     for (k, v) in doc.iter() {

@@ -258,15 +258,7 @@ impl<'a> Fast<'a> {
     /// `file = SOI ~ eol* ~ (scenario_decl ~ eol* | items) ~ EOI`.
     fn file(&mut self) -> R<ast::Scenario> {
         self.eols();
-        let mut sc = ast::Scenario {
-            name: None,
-            config: Vec::new(),
-            imports: Vec::new(),
-            functions: Vec::new(),
-            body: Vec::new(),
-            expects: Vec::new(),
-            span: self.b.map.span(0, self.s.len()),
-        };
+        let mut sc = ast::Scenario::empty(self.b.map.span(0, self.s.len()));
         let after_word = self.pos + "scenario".len();
         if self.word()? == "scenario" && lex::string(self.s, self.trivia_end(after_word))?.is_some()
         {
@@ -297,15 +289,7 @@ impl<'a> Fast<'a> {
 
     /// `items_input = SOI ~ items ~ EOI`.
     fn items_input(&mut self, kind: Items) -> R<ModuleItems> {
-        let mut unused = ast::Scenario {
-            name: None,
-            config: Vec::new(),
-            imports: Vec::new(),
-            functions: Vec::new(),
-            body: Vec::new(),
-            expects: Vec::new(),
-            span: Span::default(),
-        };
+        let mut unused = ast::Scenario::empty(Span::default());
         let items = self.items(kind, &mut unused)?;
         if !self.at_end() {
             return Err(GiveUp);
