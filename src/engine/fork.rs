@@ -195,6 +195,7 @@ fn setup_child(parent: Pid, role: ChildRole) {
             _exit(EXIT_SETUP_FAILED);
         }
     }
+    crate::engine::term_deferral::install_in_child();
 }
 
 /// `os.fork()`: forks a scenario process that continues where the caller is. Returns

@@ -169,6 +169,8 @@ pub struct Guard<'a>(&'a AtomicU32);
 impl<'a> Guard<'a> {
     /// Locks the guard mutex in `word`, sleeping if needed.
     pub fn lock(word: &'a AtomicU32) -> Guard<'a> {
+        // A SIGTERM from here to the release waits for it (see `term_deferral`).
+        crate::engine::term_deferral::enter();
         mutex_lock(word, None, || {});
         Guard(word)
     }
@@ -177,6 +179,7 @@ impl<'a> Guard<'a> {
 impl Drop for Guard<'_> {
     fn drop(&mut self) {
         mutex_unlock(self.0);
+        crate::engine::term_deferral::leave();
     }
 }
 

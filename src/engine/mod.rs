@@ -29,6 +29,7 @@ pub mod stress;
 pub mod supervisor;
 pub mod sync;
 pub mod sync_calls;
+pub mod term_deferral;
 pub mod thread_spawn;
 pub mod timer;
 pub mod wait_recorder;
