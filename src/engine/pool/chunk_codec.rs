@@ -252,6 +252,18 @@ impl<'a> Reader<'a> {
     }
 
     fn uint(&mut self) -> Result<u128, DecodeError> {
+        // Most counts and ints take one or two bytes.
+        match self.buf.get(self.pos..self.pos + 2) {
+            Some(&[a, _]) if a < 0x80 => {
+                self.pos += 1;
+                return Ok(u128::from(a));
+            }
+            Some(&[a, b]) if b < 0x80 => {
+                self.pos += 2;
+                return Ok(u128::from(a & 0x7f) | u128::from(b) << 7);
+            }
+            _ => {}
+        }
         let mut u = 0u128;
         let mut shift = 0;
         loop {
