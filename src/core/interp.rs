@@ -120,6 +120,29 @@ impl<'a> Interp<'a> {
         Some(self.enter_frame(frame, bound))
     }
 
+    /// Calls `func` with positional arguments `pos`, cloned straight into a scenario
+    /// function's locals (no `Args` built): what a pool worker does for each item.
+    /// Any other callable, or more arguments than parameters, takes the general path.
+    pub(crate) fn call_positional(
+        &mut self,
+        func: &Value,
+        pos: &[Value],
+        span: Span,
+    ) -> Res<Value> {
+        if let Value::Func(id) = func {
+            let f = &self.program.functions[*id as usize];
+            if pos.len() <= f.params.len() && self.depth < MAX_DEPTH {
+                let mut frame = self.new_frame(*id);
+                for (slot, v) in frame.locals.iter_mut().zip(pos) {
+                    *slot = Some(v.clone());
+                }
+                let bound = self.bind_args(f, &mut frame, Vec::new(), Args::default(), span);
+                return self.enter_frame(frame, bound);
+            }
+        }
+        self.call(func, Args::new(pos.to_vec()), span)
+    }
+
     /// Runs `func`'s body in `frame` once its arguments are bound.
     fn enter_frame(&mut self, mut frame: Frame, bound: Res<()>) -> Res<Value> {
         if let Err(e) = bound {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::future::{FutureRec, Mode};
-use super::pool_calls::Work;
+use super::pool_calls::{Items, Work};
 use super::pool_rec::{BROKEN, CLOSE, PoolRec, RUN};
 use super::registry::PoolLocal;
 use super::task_queue;
@@ -48,7 +48,7 @@ impl ActorWorld {
                         kind: HandleKind::Future,
                         mode: Mode::Apply,
                         func,
-                        items: vec![fargs],
+                        items: Items::Values(vec![fargs]),
                         star: true,
                         kwargs,
                         chunksize: 1,
@@ -170,7 +170,7 @@ impl ActorWorld {
                 kind: HandleKind::Future,
                 mode: Mode::ExecMap,
                 func,
-                items,
+                items: Items::Values(items),
                 star,
                 kwargs: Value::None,
                 chunksize,

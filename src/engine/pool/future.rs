@@ -3,7 +3,7 @@
 //!
 //! A record stands for one or more chunks of work, each a task in the pool's queue.
 //! Fields: `word[0]` the state, `word[1]` a [`seq_word`] bumped whenever a chunk completes
-//! and when the record ends (waiters sleep on it), `count` 1 once done (what the checker
+//! (but a `map`'s, whose waiters only wait for the end) and when the record ends (waiters sleep on it), `count` 1 once done (what the checker
 //! reads), `link` the worker running it. Payload: the pool (`+ 1`), the number of chunks,
 //! the chunks done, the first failed chunk (`+ 1`, in completion order), the heap table
 //! of a process pool (`+ 1`; three words per chunk: the encoded result's word `+ 1` and
@@ -276,7 +276,10 @@ impl<'a> FutureRec<'a> {
                     .is_ok());
         if completed && target == FINISHED {
             self.mark_done();
-        } else {
+        } else if completed || !matches!(self.mode(), Mode::Map | Mode::Apply) {
+            // imap and executor.map wait for single chunks; a map's waiters only for
+            // the record to be done, and waking them per chunk would only take a core
+            // from the workers.
             self.bump();
         }
         completed

@@ -18,6 +18,7 @@
 
 mod blobs;
 mod callbacks;
+mod chunk_codec;
 mod executor_calls;
 mod future;
 mod local_work;

@@ -3,19 +3,19 @@
 
 use std::sync::Arc;
 
+use super::blobs;
+use super::chunk_codec::{self, ItemsRef};
 use super::future::{FLAG_CALLBACKS, FutureRec, Mode};
 use super::local_work::LocalWork;
 use super::pool_rec::{CLOSE, PoolRec, RUN, TERMINATE};
 use super::registry::{self, Callback, PoolKind, PoolLocal};
 use super::task_queue;
-use super::{blobs, worker};
 use crate::checker::snapshot::{ActorKind, ResId};
 use crate::core::names::{Builtin, ExcType, Method};
 use crate::core::value::{Handle, HandleKind, Res, Unwind, Value};
 use crate::core::world::{Args, Caller};
 use crate::engine::actor_world::{ActorWorld, no_method};
 use crate::engine::arg;
-use crate::engine::channel::wire;
 use crate::syntax::span::Span;
 
 /// What one `queue_work` call asks for.
@@ -24,11 +24,57 @@ pub(super) struct Work {
     pub mode: Mode,
     pub func: Value,
     /// Each item is one call: its argument (or, with `star`, its argument tuple).
-    pub items: Vec<Value>,
+    pub items: Items,
     pub star: bool,
     pub kwargs: Value,
     pub chunksize: usize,
     pub callbacks: Vec<Callback>,
+}
+
+/// A call's items: the values, or (a process pool's `map` over a `range`) the range
+/// itself, so its slices cross to the workers as three numbers each.
+pub(super) enum Items {
+    Values(Vec<Value>),
+    /// `len` ints from `start` by `step`.
+    Range {
+        start: i128,
+        step: i128,
+        len: usize,
+    },
+}
+
+impl Items {
+    /// How many calls.
+    pub fn len(&self) -> usize {
+        match self {
+            Items::Values(v) => v.len(),
+            Items::Range { len, .. } => *len,
+        }
+    }
+
+    /// The values, materialised.
+    fn into_values(self) -> Vec<Value> {
+        match self {
+            Items::Values(v) => v,
+            Items::Range { start, step, len } => (0..len as i128)
+                .map(|i| Value::Int(start + i * step))
+                .collect(),
+        }
+    }
+
+    /// Chunk `c` of `size` items (the last may be shorter).
+    fn chunk(&self, c: usize, size: usize) -> ItemsRef<'_> {
+        let from = c * size;
+        let to = (from + size).min(self.len());
+        match self {
+            Items::Values(v) => ItemsRef::Values(&v[from..to]),
+            Items::Range { start, step, .. } => ItemsRef::Range {
+                start: start + from as i128 * step,
+                step: *step,
+                len: to - from,
+            },
+        }
+    }
 }
 
 /// `ThreadPoolExecutor-N`: a per-process counter, as CPython's class counter.
@@ -160,14 +206,10 @@ impl ActorWorld {
         let full = || self.cap_unwind("the arena's heap is full (pool tasks)", span);
         let node = if processes {
             let mut bodies = Vec::with_capacity(chunks);
-            for items in work.items.chunks(chunksize) {
-                let body = worker::body(
-                    work.func.clone(),
-                    work.star,
-                    items.to_vec(),
-                    work.kwargs.clone(),
-                );
-                let bytes = wire::encode(&body, span)?;
+            for c in 0..chunks {
+                let items = work.items.chunk(c, chunksize);
+                let bytes =
+                    chunk_codec::encode_task(&work.func, work.star, items, &work.kwargs, span)?;
                 bodies.push(blobs::store(arena, &bytes).ok_or_else(full)?);
             }
             task_queue::new_node(arena, id, chunks as u32, &bodies).ok_or_else(full)?
@@ -181,7 +223,8 @@ impl ActorWorld {
                     }
                 }
             }
-            let w = LocalWork::new(work.func, work.star, work.items, kwargs, chunksize);
+            let items = work.items.into_values();
+            let w = LocalWork::new(work.func, work.star, items, kwargs, chunksize);
             local.with(&local.works, |m| m.insert(id, Arc::new(w)));
             node
         };
@@ -242,7 +285,7 @@ impl ActorWorld {
                         kind: HandleKind::AsyncResult,
                         mode: Mode::Apply,
                         func: func(),
-                        items: vec![fargs],
+                        items: Items::Values(vec![fargs]),
                         star: true,
                         kwargs,
                         chunksize: 1,
@@ -257,7 +300,21 @@ impl ActorWorld {
             }
             Method::Map | Method::MapAsync | Method::Starmap | Method::StarmapAsync => {
                 running()?;
-                let items = iterable()?;
+                let items = match args.get(1, "iterable") {
+                    // A process pool sends a range's slices, not its items.
+                    Some(&Value::Range(start, stop, step))
+                        if local.kind.processes
+                            && crate::core::iter::range_len(start, stop, step)
+                                <= i128::from(u32::MAX) =>
+                    {
+                        Items::Range {
+                            start,
+                            step,
+                            len: crate::core::iter::range_len(start, stop, step) as usize,
+                        }
+                    }
+                    _ => Items::Values(iterable()?),
+                };
                 let chunksize = match arg::opt_int(&args, 2, "chunksize", span)? {
                     Some(c) if c < 1 => {
                         return Err(Unwind::raise(
@@ -312,7 +369,7 @@ impl ActorWorld {
                             Mode::ImapUnordered
                         },
                         func: func(),
-                        items,
+                        items: Items::Values(items),
                         star: false,
                         kwargs: Value::None,
                         chunksize: chunksize as usize,

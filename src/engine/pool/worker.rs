@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::blobs;
+use super::chunk_codec;
 use super::future::{FINISHED, FutureRec, Mode, now_ns};
 use super::local_work::{ChunkOutcome, LocalWork};
 use super::pool_rec::{BROKEN, CLOSE, PoolRec, TERMINATE};
@@ -17,7 +18,6 @@ use crate::core::names::ExcType;
 use crate::core::value::{Exception, HandleKind, Res, Unwind, Value};
 use crate::core::world::Args;
 use crate::engine::actor_world::ActorWorld;
-use crate::engine::channel::wire;
 use crate::engine::futex::Guard;
 use crate::engine::run_event::RunEvent;
 use crate::engine::runtime::{ActorObj, Runtime};
@@ -46,11 +46,6 @@ pub fn kind_of(arena: &crate::engine::arena::Arena, pool: ResId) -> PoolKind {
             executor: true,
         },
     }
-}
-
-/// A task body: `(func, star, items, kwargs)`; each item is one call.
-pub fn body(func: Value, star: bool, items: Vec<Value>, kwargs: Value) -> Value {
-    Value::tuple(vec![func, Value::Bool(star), Value::list(items), kwargs])
 }
 
 impl ActorWorld {
@@ -162,6 +157,9 @@ impl ActorWorld {
         // The record this worker last ran a chunk of, and its work: a map's chunks come
         // one after another, so most tasks need no lookup.
         let mut current: Option<(ResId, Arc<LocalWork>)> = None;
+        // One interpreter for every call this worker makes: its frames and prepared
+        // function bodies are reused from chunk to chunk.
+        let mut interp = Interp::new(&self.rt.program, &self.rt.globals, self);
         while let Some(task) = self.take_task(pool, idle_span) {
             let fut = FutureRec::of(arena, task.rec);
             if !fut.start(self.actor()) {
@@ -177,10 +175,14 @@ impl ActorWorld {
                 (_, None) => None,
             };
             let ran = match (&work, task.body) {
-                (Some(w), _) => {
-                    self.run_chunk(&w.func, w.star, w.chunk_items(task.chunk), &w.kwargs)
-                }
-                (None, Some(blob)) => self.run_encoded(blob),
+                (Some(w), _) => run_chunk(
+                    &mut interp,
+                    &w.func,
+                    w.star,
+                    w.chunk_items(task.chunk),
+                    &w.kwargs,
+                ),
+                (None, Some(blob)) => self.run_encoded(&mut interp, blob),
                 (None, None) => Err(Unwind::raise(
                     ExcType::RuntimeError,
                     "interp: task body missing",
@@ -222,58 +224,16 @@ impl ActorWorld {
     }
 
     /// Runs a process pool's chunk from its encoded body.
-    fn run_encoded(&self, blob: blobs::Blob) -> Res<Vec<Value>> {
-        let span = Span::default();
+    fn run_encoded(&self, interp: &mut Interp<'_>, blob: blobs::Blob) -> Res<Vec<Value>> {
         let bytes = blobs::load(&self.rt.arena, blob);
-        let body = wire::decode(&bytes).map_err(|e| {
+        let task = chunk_codec::decode_task(&bytes).map_err(|e| {
             Unwind::raise(
                 ExcType::RuntimeError,
                 format!("interp: bad task message: {}", e.0),
-                span,
+                Span::default(),
             )
         })?;
-        let Value::Tuple(parts) = body else {
-            return Ok(Vec::new());
-        };
-        let items = crate::core::iter::to_vec(&parts[2], span)?;
-        let mut kw = Vec::new();
-        if let Value::Dict(d) = &parts[3] {
-            for (k, v) in d.lock().iter() {
-                if let Value::Str(s) = k {
-                    kw.push((s.clone(), v.clone()));
-                }
-            }
-        }
-        self.run_chunk(&parts[0], parts[1].truthy(), &items, &kw)
-    }
-
-    /// Runs every call of a chunk; the list of their results.
-    fn run_chunk(
-        &self,
-        func: &Value,
-        star: bool,
-        items: &[Value],
-        kw: &[(Kw, Value)],
-    ) -> Res<Vec<Value>> {
-        let span = Span::default();
-        let mut interp = Interp::new(&self.rt.program, &self.rt.globals, self);
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let pos = if star {
-                crate::core::iter::to_vec(item, span)?
-            } else {
-                vec![item.clone()]
-            };
-            out.push(interp.call(
-                func,
-                Args {
-                    pos,
-                    kw: kw.to_vec(),
-                },
-                span,
-            )?);
-        }
-        Ok(out)
+        run_chunk(interp, &task.func, task.star, &task.items, &task.kw)
     }
 
     /// Stores a chunk's outcome where the pool's waiters read it and completes the
@@ -289,18 +249,7 @@ impl ActorWorld {
     ) {
         let ok = outcome.is_ok();
         if kind.processes {
-            let value = match outcome {
-                Ok(v) => Value::tuple(vec![Value::Bool(true), Value::list(v)]),
-                Err(e) => Value::tuple(vec![Value::Bool(false), Value::Exception(e)]),
-            };
-            let bytes = match wire::encode(&value, Span::default()) {
-                Ok(b) => b,
-                Err(Unwind::Raise(e)) => {
-                    let v = Value::tuple(vec![Value::Bool(false), Value::Exception(e)]);
-                    wire::encode(&v, Span::default()).unwrap_or_default()
-                }
-                Err(Unwind::Exit { .. }) => Vec::new(),
-            };
+            let bytes = chunk_codec::encode_outcome(outcome.as_deref());
             match blobs::store(&self.rt.arena, &bytes) {
                 Some(b) => fut.set_chunk_blob(chunk, b),
                 None => {
@@ -394,15 +343,23 @@ impl ActorWorld {
                 Err(e) => f(Err(e)),
             });
         }
-        let bytes = blobs::load(&self.rt.arena, fut.chunk_blob(chunk)?);
-        let Value::Tuple(t) = wire::decode(&bytes).ok()? else {
-            return None;
-        };
-        match (&t[0], &t[1]) {
-            (Value::Bool(true), Value::List(l)) => Some(f(Ok(&l.lock()))),
-            (_, Value::Exception(e)) => Some(f(Err(e))),
-            _ => None,
+        let mut values = Vec::new();
+        match self.decode_chunk(fut, chunk, &mut values)? {
+            Ok(()) => Some(f(Ok(&values))),
+            Err(e) => Some(f(Err(&e))),
         }
+    }
+
+    /// Appends a process pool's stored chunk results to `into` (or gives its
+    /// exception); `None` while the chunk has no outcome.
+    fn decode_chunk(
+        &self,
+        fut: FutureRec<'_>,
+        chunk: u32,
+        into: &mut Vec<Value>,
+    ) -> Option<Result<(), Arc<Exception>>> {
+        let bytes = blobs::load(&self.rt.arena, fut.chunk_blob(chunk)?);
+        chunk_codec::decode_outcome_into(&bytes, into).ok()
     }
 
     /// When chunk `chunk` completed (0 while it has not); `work` as for `with_chunk`.
@@ -430,7 +387,17 @@ impl ActorWorld {
                 .map(Err);
         }
         let mut all = Vec::with_capacity(fut.items());
+        if work.is_none() {
+            prefault(&mut all);
+        }
         for c in 0..fut.chunks() as u32 {
+            if work.is_none() {
+                // A process pool's results are decoded straight into the list.
+                if let Err(e) = self.decode_chunk(fut, c, &mut all)? {
+                    return Some(Err(e));
+                }
+                continue;
+            }
             let failed = self.with_chunk(work, fut, c, |o| match o {
                 Ok(v) => {
                     all.extend_from_slice(v);
@@ -494,4 +461,71 @@ fn worker_process_main(rt: Arc<Runtime>, id: ActorId, pool: ResId) -> i32 {
     world.actor_exited_now(Some(code));
     PoolRec::of(&world.rt.arena, pool).bump_done();
     code
+}
+
+/// Runs every call of a chunk on `interp`; the list of their results.
+fn run_chunk(
+    interp: &mut Interp<'_>,
+    func: &Value,
+    star: bool,
+    items: &[Value],
+    kw: &[(Kw, Value)],
+) -> Res<Vec<Value>> {
+    let span = Span::default();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let v = match (star, kw.is_empty()) {
+            (false, true) => interp.call_positional(func, std::slice::from_ref(item), span)?,
+            (true, true) => {
+                let pos = crate::core::iter::to_vec(item, span)?;
+                interp.call_positional(func, &pos, span)?
+            }
+            (_, false) => {
+                let pos = if star {
+                    crate::core::iter::to_vec(item, span)?
+                } else {
+                    vec![item.clone()]
+                };
+                interp.call(
+                    func,
+                    Args {
+                        pos,
+                        kw: kw.to_vec(),
+                    },
+                    span,
+                )?
+            }
+        };
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// Faults in the pages of `v`'s spare capacity with one `madvise` call. A big map's
+/// result list is fresh memory (hundreds of KiB, mapped on demand): touching it page by
+/// page while decoding took one page fault per 4 KiB on the map's serial tail.
+fn prefault(v: &mut Vec<Value>) {
+    const PAGE: usize = 4096;
+    let spare = v.spare_capacity_mut();
+    let bytes = std::mem::size_of_val(spare);
+    if bytes < 16 * PAGE {
+        return;
+    }
+    let start = spare.as_mut_ptr() as usize;
+    let first = start.next_multiple_of(PAGE);
+    let end = (start + bytes) & !(PAGE - 1);
+    if end <= first {
+        return;
+    }
+    // SAFETY: [first, end) lies inside `v`'s allocation (its spare capacity, rounded in to
+    // whole pages), which this function borrows mutably; MADV_POPULATE_WRITE only faults
+    // those private pages in and never changes their contents. Failure (an old kernel)
+    // only means the pages fault in later, one by one, as before.
+    unsafe {
+        libc::madvise(
+            first as *mut libc::c_void,
+            end - first,
+            libc::MADV_POPULATE_WRITE,
+        );
+    }
 }
