@@ -89,70 +89,78 @@ mod tests {
         unsafe { libc::write(fd, (&b as *const u8).cast(), 1) };
     }
 
-    #[test]
-    fn sigterm_inside_a_section_kills_when_it_closes_and_not_before() {
+    /// Forks a child that runs `body(write_end)` and then `_exit(0)`s; returns its pid
+    /// and the read end of the pipe, whose write end the parent has closed (so a read
+    /// sees end of file once the child is gone).
+    fn fork_child(body: fn(i32)) -> (libc::pid_t, i32) {
         let mut fds = [0; 2];
         // SAFETY: pipe(2) fills the two-int array.
         assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
         let (r, w) = (fds[0], fds[1]);
-        // SAFETY: the child makes only async-signal-safe calls (sigaction, write,
-        // nanosleep, raise, _exit) before it ends.
+        // SAFETY: the children below make only async-signal-safe calls (sigaction,
+        // write, nanosleep, pause, raise, _exit) before they end.
         let pid = unsafe { libc::fork() };
         assert!(pid >= 0);
         if pid == 0 {
-            install_in_child();
-            enter();
-            write_byte(w, b'i');
-            // Long enough for the parent's SIGTERM to arrive inside the section.
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            write_byte(w, b'l');
-            leave();
-            write_byte(w, b'!'); // never: leave() dies of the pending SIGTERM
+            body(w);
             // SAFETY: ends the child at once.
             unsafe { libc::_exit(0) };
         }
-        // SAFETY: closing our copy of the write end, so EOF comes when the child dies.
+        // SAFETY: closing our copy of the write end.
         unsafe { libc::close(w) };
-        assert_eq!(read_byte(r), Some(b'i'));
+        (pid, r)
+    }
+
+    /// Sends SIGTERM to `pid`.
+    fn terminate(pid: libc::pid_t) {
         // SAFETY: signalling our own child, not yet reaped.
         unsafe { libc::kill(pid, libc::SIGTERM) };
+    }
+
+    /// Reaps `pid` and closes `r`; true if SIGTERM killed it.
+    fn died_of_sigterm(pid: libc::pid_t, r: i32) -> bool {
+        let mut status = 0;
+        // SAFETY: reaps our child into a live status word, then closes our read end.
+        unsafe {
+            libc::waitpid(pid, &mut status, 0);
+            libc::close(r);
+        }
+        libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGTERM
+    }
+
+    #[test]
+    fn sigterm_inside_a_section_kills_when_it_closes_and_not_before() {
+        let (pid, r) = fork_child(|w| {
+            install_in_child();
+            enter();
+            write_byte(w, b'i');
+            // Stays in the section until the parent's SIGTERM has arrived (and been held).
+            while !PENDING.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            write_byte(w, b'l');
+            leave();
+            write_byte(w, b'!'); // never: leave() dies of the pending SIGTERM
+        });
+        assert_eq!(read_byte(r), Some(b'i'));
+        terminate(pid);
         assert_eq!(read_byte(r), Some(b'l'), "died inside the section");
         assert_eq!(read_byte(r), None, "survived the end of the section");
-        let mut status = 0;
-        // SAFETY: reaps our child into a live status word.
-        unsafe { libc::waitpid(pid, &mut status, 0) };
-        assert!(libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGTERM);
-        // SAFETY: our read end.
-        unsafe { libc::close(r) };
+        assert!(died_of_sigterm(pid, r));
     }
 
     #[test]
     fn sigterm_outside_a_section_kills_at_once() {
-        let mut fds = [0; 2];
-        // SAFETY: pipe(2) fills the two-int array.
-        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-        let (r, w) = (fds[0], fds[1]);
-        // SAFETY: as above: the child installs the handler, says so, then only waits.
-        let pid = unsafe { libc::fork() };
-        assert!(pid >= 0);
-        if pid == 0 {
+        let (pid, r) = fork_child(|w| {
             install_in_child();
             write_byte(w, b'h');
             loop {
                 // SAFETY: pause(2) has no preconditions.
                 unsafe { libc::pause() };
             }
-        }
-        // SAFETY: closing our copy of the write end.
-        unsafe { libc::close(w) };
+        });
         assert_eq!(read_byte(r), Some(b'h'));
-        // SAFETY: signalling our own child, not yet reaped.
-        unsafe { libc::kill(pid, libc::SIGTERM) };
-        let mut status = 0;
-        // SAFETY: reaps our child into a live status word.
-        unsafe { libc::waitpid(pid, &mut status, 0) };
-        assert!(libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGTERM);
-        // SAFETY: our read end.
-        unsafe { libc::close(r) };
+        terminate(pid);
+        assert!(died_of_sigterm(pid, r));
     }
 }

@@ -171,6 +171,21 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// The bracketed target `[a, b]` around the target list `inner`: a list of its items
+    /// (or of `inner` alone), spanning `span`.
+    pub fn list_target(inner: Expr, span: Span) -> Expr {
+        let items = match inner.kind {
+            ExprKind::Tuple(items) => items,
+            _ => vec![inner],
+        };
+        Expr {
+            kind: ExprKind::List(items),
+            span,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Name(String),

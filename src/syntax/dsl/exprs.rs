@@ -243,14 +243,7 @@ impl Builder<'_> {
             }
             Rule::bracket_target => {
                 let inner = self.target_list(next(&mut children(p)));
-                let items = match inner.kind {
-                    ExprKind::Tuple(items) => items,
-                    _ => vec![inner],
-                };
-                Expr {
-                    kind: ExprKind::List(items),
-                    span,
-                }
+                Expr::list_target(inner, span)
             }
             _ => self.expr(p),
         }

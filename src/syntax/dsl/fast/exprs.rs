@@ -437,14 +437,7 @@ impl Fast<'_> {
         Ok(if close == b')' {
             Expr { span, ..inner }
         } else {
-            let items = match inner.kind {
-                ExprKind::Tuple(items) => items,
-                _ => vec![inner],
-            };
-            Expr {
-                kind: ExprKind::List(items),
-                span,
-            }
+            Expr::list_target(inner, span)
         })
     }
 
