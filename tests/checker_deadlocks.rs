@@ -302,6 +302,42 @@ fn a_signaller_not_yet_started_keeps_a_wait_open_while_its_starter_runs() {
 }
 
 #[test]
+fn a_signaller_not_created_yet_keeps_a_wait_open_while_its_creator_sleeps() {
+    // main sleeps, then creates and starts the thread that sets the event: no slot
+    // exists for the setter yet, only main's code says it will exist.
+    let mut s = Scn::new();
+    let w = s.process("w");
+    let ev = s.res("ev", EVENT);
+    s.may_start(MAIN, &[(ResKind::Event, Method::Set)]);
+    s.wait_on(w, WaitOp::EventWait, ev).block_at(
+        MAIN,
+        WaitOp::Sleep,
+        None,
+        None,
+        Default::default(),
+    );
+    assert_eq!(verdict(&s), None);
+    // Running rather than sleeping: the same.
+    s.state(MAIN, ActorState::Running);
+    assert_eq!(verdict(&s), None);
+    // Once main itself waits for w, the setter can never be created.
+    s.join(MAIN, w);
+    expect(&s, "no_signaller", &["w"]);
+}
+
+#[test]
+fn what_a_joiner_may_start_does_not_make_a_join_cycle() {
+    // main started the notifier, which is stuck too: main's own code notifies nothing,
+    // so main's join is behind the wait, not part of a cycle.
+    let mut s = Scn::new();
+    let w = s.thread("w");
+    let c = s.res("cond", COND);
+    s.may_start(MAIN, &[(ResKind::Condition, Method::Notify)]);
+    s.wait_on(w, WaitOp::CondWait, c).join(MAIN, w);
+    expect(&s, "no_signaller", &["w"]);
+}
+
+#[test]
 fn no_signaller_for_a_queue_get_in_a_process() {
     let mut s = Scn::new();
     let p = s.process("p");

@@ -122,6 +122,11 @@ fn facts_follow_calls_but_not_started_actors() {
     assert!(sig[1].contains(&(Some(ResKind::Lock), Method::Release)));
     // main starts the thread but does not put or release itself.
     assert_eq!(sig[2], [(Some(ResKind::Thread), Method::Start)]);
+    // Through the thread it starts, main may put and release.
+    let reach = &p.facts.reach;
+    assert!(reach[2].contains(&(Some(ResKind::ThreadQueue), Method::Put)));
+    assert!(reach[2].contains(&(Some(ResKind::Lock), Method::Release)));
+    assert_eq!(reach[0], sig[0]);
 }
 
 #[test]

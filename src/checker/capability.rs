@@ -70,10 +70,20 @@ pub const TERMINATE: Signal = Signal {
     methods: &[Method::Terminate, Method::Kill],
 };
 
-/// May code running `func` perform `signal`? Unknown code (`func` is `None`, or the plan
-/// has no facts for it) may do anything.
+/// May code running `func` perform `signal` itself (or through the functions it calls)?
+/// Unknown code (`func` is `None`, or the plan has no facts for it) may do anything.
 pub fn may_perform(facts: &Facts, func: Option<FuncId>, signal: Signal) -> bool {
-    let Some(ops) = func.and_then(|f| facts.signals.get(f as usize)) else {
+    matches(func.and_then(|f| facts.signals.get(f as usize)), signal)
+}
+
+/// May code running `func` cause `signal`, itself or through any actor or task it may
+/// still start? This is what keeps a wait alive.
+pub fn may_cause(facts: &Facts, func: Option<FuncId>, signal: Signal) -> bool {
+    matches(func.and_then(|f| facts.reach.get(f as usize)), signal)
+}
+
+fn matches(ops: Option<&Vec<(Option<ResKind>, Method)>>, signal: Signal) -> bool {
+    let Some(ops) = ops else {
         return true;
     };
     ops.iter().any(|&(kind, method)| {
@@ -87,7 +97,10 @@ mod tests {
     use super::*;
 
     fn facts(ops: Vec<(Option<ResKind>, Method)>) -> Facts {
-        Facts { signals: vec![ops] }
+        Facts {
+            signals: vec![ops.clone()],
+            reach: vec![ops],
+        }
     }
 
     #[test]

@@ -135,13 +135,14 @@ impl Liveness<'_, '_> {
         !self.stuck.contains(&id) && !process_gone(self.graph, id)
     }
 
-    /// Some able actor's code may perform `signal`.
+    /// Some able actor's code may cause `signal`, itself or through an actor it may
+    /// still start.
     fn someone_may(&self, signal: Signal) -> bool {
         self.graph
             .snap
             .actors
             .iter()
-            .any(|a| self.able(a.id) && capability::may_perform(self.facts, a.func, signal))
+            .any(|a| self.able(a.id) && capability::may_cause(self.facts, a.func, signal))
     }
 
     fn anyone_able(&self) -> bool {

@@ -1,6 +1,10 @@
 //! Static facts for the deadlock checker and the graph: per function, the signalling
-//! operations it may perform and the creation sites it may use, each closed over the
-//! functions it calls (not over the actors it starts).
+//! operations it may perform and the creation sites it may use.
+//!
+//! Uses are closed over the functions it calls. Signals are closed over those *and* over
+//! the actors and tasks it may start: a sleeping main that will start the thread that
+//! sets an event may still set it, through that thread, and the checker must not call
+//! the event's waiters deadlocked meanwhile.
 
 use std::collections::BTreeSet;
 
@@ -47,6 +51,16 @@ fn with_exit(k: Option<ResKind>) -> &'static [Method] {
 }
 
 type Signals = BTreeSet<(Option<ResKind>, Method)>;
+
+/// Every signalling method on a receiver of any kind: code the plan cannot name.
+fn anything() -> Signals {
+    Method::ALL
+        .iter()
+        .filter(|&&m| is_signalling(None, m))
+        .map(|&m| (None, m))
+        .collect()
+}
+
 type Uses = BTreeSet<(u32, Method)>;
 
 /// What each function may do, closed over the functions it calls.
@@ -62,6 +76,8 @@ pub fn compute(n: usize, kinds: &Kinds) -> Analysis {
     let mut signals: Vec<Signals> = vec![BTreeSet::new(); n];
     let mut uses: Vec<Uses> = vec![BTreeSet::new(); n];
     let mut callees: Vec<BTreeSet<FuncId>> = vec![BTreeSet::new(); n];
+    let mut spawns: Vec<BTreeSet<FuncId>> = vec![BTreeSet::new(); n];
+    let mut spawns_anything = vec![false; n];
     let record = |f: FuncId, recv: &Abs, m: Method, signals: &mut [Signals], uses: &mut [Uses]| {
         let k = kinds.kind(recv);
         if is_signalling(k, m) {
@@ -95,36 +111,75 @@ pub fn compute(n: usize, kinds: &Kinds) -> Analysis {
             Event::CallsUnknown { func } => {
                 callees[*func as usize].extend(kinds.escaped.iter().copied());
             }
+            Event::Spawns { func, target } => {
+                spawns[*func as usize].insert(*target);
+            }
+            Event::SpawnsUnknown { func } => {
+                // A bound method or a builtin may be the target (`Thread(target=ev.set)`),
+                // so naming the escaped functions is not enough: anything goes.
+                spawns_anything[*func as usize] = true;
+            }
             Event::Attr { .. } => {}
         }
     }
-    // Close over calls: iterate until nothing grows (sets only grow, bounded).
-    loop {
-        let mut changed = false;
-        for f in 0..n {
-            for g in callees[f].clone() {
-                let g = g as usize;
-                if g == f {
-                    continue;
-                }
-                let (s, u) = (signals[g].clone(), uses[g].clone());
-                let before = (signals[f].len(), uses[f].len());
-                signals[f].extend(s);
-                uses[f].extend(u);
-                changed |= before != (signals[f].len(), uses[f].len());
-            }
-        }
-        if !changed {
-            break;
+    close(&mut signals, &mut uses, &callees, None);
+    let mut reach = signals.clone();
+    for (r, any) in reach.iter_mut().zip(spawns_anything) {
+        if any {
+            r.extend(anything());
         }
     }
+    close(
+        &mut reach,
+        &mut vec![BTreeSet::new(); n],
+        &callees,
+        Some(&spawns),
+    );
     Analysis {
         facts: Facts {
-            signals: signals
-                .into_iter()
-                .map(|s| s.into_iter().collect())
-                .collect(),
+            signals: sorted(signals),
+            reach: sorted(reach),
         },
         uses: uses.into_iter().map(|u| u.into_iter().collect()).collect(),
     }
+}
+
+fn sorted(sets: Vec<Signals>) -> Vec<Vec<(Option<ResKind>, Method)>> {
+    sets.into_iter().map(|s| s.into_iter().collect()).collect()
+}
+
+/// Closes `signals` and `uses` over `callees` (and `signals` alone over `spawns`, when
+/// given): iterate until nothing grows (sets only grow, bounded).
+fn close(
+    signals: &mut [Signals],
+    uses: &mut [Uses],
+    callees: &[BTreeSet<FuncId>],
+    spawns: Option<&[BTreeSet<FuncId>]>,
+) {
+    loop {
+        let mut changed = false;
+        for f in 0..signals.len() {
+            for &g in &callees[f] {
+                changed |= absorb(signals, f, g as usize);
+                changed |= absorb(uses, f, g as usize);
+            }
+            for &g in spawns.into_iter().flat_map(|s| &s[f]) {
+                changed |= absorb(signals, f, g as usize);
+            }
+        }
+        if !changed {
+            return;
+        }
+    }
+}
+
+/// `sets[f] |= sets[g]`; whether it grew.
+fn absorb<T: Ord + Clone>(sets: &mut [BTreeSet<T>], f: usize, g: usize) -> bool {
+    if f == g {
+        return false;
+    }
+    let add = sets[g].clone();
+    let before = sets[f].len();
+    sets[f].extend(add);
+    before != sets[f].len()
 }

@@ -329,6 +329,11 @@ pub struct Facts {
     /// starts: those are other actors, with their own entries). Receiver kinds the plan
     /// could not infer are recorded as `None` (meaning: possibly any kind). Sorted.
     pub signals: Vec<Vec<(Option<ResKind>, Method)>>,
+    /// `reach[f]`: `signals[f]` and what every actor or task `f` may start (a Thread,
+    /// Process or Timer target, a pool or executor task, a callback) may perform,
+    /// transitively. "Who may still signal this?" asks this: an actor that will start
+    /// the signaller keeps a wait alive. Sorted.
+    pub reach: Vec<Vec<(Option<ResKind>, Method)>>,
 }
 
 impl ResKind {

@@ -131,6 +131,12 @@ pub enum Event {
     /// A call of a callable the plan cannot name (a variable), or a method that runs a
     /// function value passed to it (`wait_for`, `add_done_callback`).
     CallsUnknown { func: FuncId },
+    /// `func` creates an actor or submits a task that runs `target`: a Thread, Process
+    /// or Timer target, a pool or executor task, a pool callback.
+    Spawns { func: FuncId, target: FuncId },
+    /// `func` creates an actor or submits a task whose code the plan cannot name
+    /// (`Thread(target=q.put)`, `pool.map(fn_var, xs)`): it may run anything.
+    SpawnsUnknown { func: FuncId },
 }
 
 /// The result of inference.
@@ -389,6 +395,15 @@ impl Analyzer<'_> {
         self.events.push(ev);
     }
 
+    /// Records that `f` may start code `target` names, for the checker's "who may still
+    /// signal" facts: an actor not created yet acts through its creator.
+    fn spawn(&mut self, f: FuncId, target: &Expr) {
+        self.emit(match func_of(target) {
+            Some(g) => Event::Spawns { func: f, target: g },
+            None => Event::SpawnsUnknown { func: f },
+        });
+    }
+
     fn block(&mut self, f: FuncId, stmts: &[Stmt]) {
         for s in stmts {
             self.stmt(f, s);
@@ -569,6 +584,7 @@ impl Analyzer<'_> {
 
     /// A task (thread target, pool or executor task) with its argument tuple.
     fn task(&mut self, f: FuncId, target: &Expr, args: Option<&Expr>, unknown_kwargs: bool) {
+        self.spawn(f, target);
         let Some(g) = func_of(target) else {
             self.expr(f, target);
             if let Some(a) = args {
@@ -789,9 +805,21 @@ impl Analyzer<'_> {
             | Method::Imap
             | Method::ImapUnordered
             | Method::Starmap
-            | Method::StarmapAsync => arg(args, kwargs, 0, "func")
-                .or(arg(args, kwargs, 0, "fn"))
-                .filter(|t| func_of(t).is_some()),
+            | Method::StarmapAsync => {
+                let t = arg(args, kwargs, 0, "func").or(arg(args, kwargs, 0, "fn"));
+                if let Some(t) = t {
+                    // `Apply*` reach `task`, which records the spawn itself.
+                    if !matches!(m, Method::Apply | Method::ApplyAsync) || func_of(t).is_none() {
+                        self.spawn(f, t);
+                    }
+                }
+                for (k, v) in kwargs {
+                    if matches!(&**k, "callback" | "error_callback") {
+                        self.spawn(f, v);
+                    }
+                }
+                t.filter(|t| func_of(t).is_some())
+            }
             _ => None,
         };
         let mut arg_abs = Vec::new();

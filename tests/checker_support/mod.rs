@@ -35,6 +35,8 @@ pub struct Scn {
     pub actors: Vec<ActorSnap>,
     pub resources: Vec<ResSnap>,
     pub signals: Vec<Vec<(Option<ResKind>, Method)>>,
+    /// What each function may cause only through actors it may still start.
+    pub spawned: Vec<Vec<(Option<ResKind>, Method)>>,
     pub at_ms: u64,
 }
 
@@ -50,6 +52,7 @@ impl Scn {
             actors: Vec::new(),
             resources: Vec::new(),
             signals: Vec::new(),
+            spawned: Vec::new(),
             at_ms: 0,
         };
         s.add_actor("main", ActorKind::Process, None);
@@ -60,6 +63,7 @@ impl Scn {
         let id = self.actors.len() as ActorId;
         let func = self.signals.len() as u32;
         self.signals.push(Vec::new());
+        self.spawned.push(Vec::new());
         self.actors.push(ActorSnap {
             id,
             label: label.to_string(),
@@ -102,6 +106,13 @@ impl Scn {
     pub fn can(&mut self, a: ActorId, ops: &[(ResKind, Method)]) -> &mut Scn {
         let f = self.actors[a as usize].func.unwrap() as usize;
         self.signals[f].extend(ops.iter().map(|&(k, m)| (Some(k), m)));
+        self
+    }
+
+    /// `a`'s code may start an actor (not created yet) that performs `ops`.
+    pub fn may_start(&mut self, a: ActorId, ops: &[(ResKind, Method)]) -> &mut Scn {
+        let f = self.actors[a as usize].func.unwrap() as usize;
+        self.spawned[f].extend(ops.iter().map(|&(k, m)| (Some(k), m)));
         self
     }
 
@@ -208,8 +219,15 @@ impl Scn {
     }
 
     pub fn facts(&self) -> Facts {
+        let reach = self
+            .signals
+            .iter()
+            .zip(&self.spawned)
+            .map(|(s, x)| s.iter().chain(x).copied().collect())
+            .collect();
         Facts {
             signals: self.signals.clone(),
+            reach,
         }
     }
 }
